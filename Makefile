@@ -1,0 +1,46 @@
+# Every target runs on the project's Node 24 and pnpm (installed into .tools/ when the machine's are older).
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+export PATH := $(ROOT)/.tools/bin:$(ROOT)/node_modules/.bin:$(PATH)
+LOCAL := deploy/local
+
+.PHONY: help tools install build lint up down test test-only demo demo-down clean bench
+
+help:
+	@echo "make demo   run Appgov on a demo Okta tenant"
+	@echo "make test   set up everything missing and run every test"
+	@echo "make up / make down   start / stop Postgres, Redis and Kafka"
+	@echo "make clean  stop everything and remove .local, dist and node_modules"
+
+tools:
+	@bash scripts/toolchain.sh >/dev/null
+
+install: tools
+	@pnpm install --frozen-lockfile --reporter=silent
+
+build: install
+	@pnpm exec tsc -b
+
+lint: install
+	@pnpm exec biome check . --diagnostic-level=error
+
+up: tools
+	@bash $(LOCAL)/up.sh
+
+down:
+	@bash $(LOCAL)/down.sh
+
+# Sets up whatever is missing (toolchain, packages, Postgres, Redis, Kafka), builds, lints, tests.
+test: install up build lint test-only
+
+test-only:
+	@bash scripts/run-tests.sh
+
+demo: install up build
+	@bash scripts/demo.sh
+
+demo-down:
+	@bash scripts/demo.sh down; bash $(LOCAL)/down.sh
+
+clean: down
+	rm -rf .local node_modules */*/node_modules */*/dist */*/*.tsbuildinfo .tap

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Stops the local infrastructure; data stays in .local/ until `make clean`.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+"$here/kafka.sh" stop
+"$here/redis.sh" stop
+"$here/postgres.sh" stop

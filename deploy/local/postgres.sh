@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# PostgreSQL from Debian's package, run as the postgres user with its data under .local/pg.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/env.sh"; source "$here/lib.sh"
+data="$APPGOV_STATE/pg"
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/pg_ctl" ] && echo "$d" && return; done
+  return 1
+}
+ensure_installed() {
+  pg_bin >/dev/null || apt_install postgresql postgresql-contrib
+  pg_bin >/dev/null || { log "postgres: no server binary after install"; exit 1; }
+}
+as_pg() { runuser -u postgres -- "$@"; }
+ready() { "$(pg_bin)/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; }
+
+start() {
+  ensure_installed
+  local bin; bin="$(pg_bin)"
+  if ready; then log "postgres: already running on $PG_PORT"; return; fi
+  mkdir -p "$APPGOV_STATE"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    log "postgres: initdb in $data"
+    mkdir -p "$data" && chown postgres:postgres "$data" && chmod 700 "$data"
+    as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    # Loopback only; tuned for tests (durability is not what tests measure).
+    cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$data'
+max_connections = 300
+shared_buffers = 512MB
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+  fi
+  # The project folder is root's; postgres must be able to reach its data folder.
+  chmod o+x "$APPGOV_STATE" "$APPGOV_ROOT" 2>/dev/null || true
+  as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+  wait_for 30 ready || { log "postgres: did not become ready; see $data/server.log"; exit 1; }
+  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='appgov'" | grep -q 1 ||
+    "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE appgov LOGIN SUPERUSER PASSWORD 'appgov'"
+  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='appgov'" | grep -q 1 ||
+    "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE appgov OWNER appgov"
+  log "postgres: ready on 127.0.0.1:$PG_PORT"
+}
+stop() {
+  local bin; bin="$(pg_bin 2>/dev/null)" || return 0
+  if [ -f "$data/postmaster.pid" ]; then
+    as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
+    log "postgres: stopped"
+  fi
+}
+case "${1:-start}" in
+  start) start ;; stop) stop ;; status) ready && echo running || echo stopped ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Redis from Debian's package, on loopback, data under .local/redis.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/env.sh"; source "$here/lib.sh"
+dir="$APPGOV_STATE/redis"
+ready() { redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+start() {
+  command -v redis-server >/dev/null || apt_install redis-server
+  if ready; then log "redis: already running on $REDIS_PORT"; return; fi
+  mkdir -p "$dir"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
+  wait_for 20 ready || { log "redis: did not start; see $dir/redis.log"; exit 1; }
+  log "redis: ready on 127.0.0.1:$REDIS_PORT"
+}
+stop() {
+  if ready; then redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; log "redis: stopped"; fi
+}
+case "${1:-start}" in
+  start) start ;; stop) stop ;; status) ready && echo running || echo stopped ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

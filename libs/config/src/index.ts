@@ -1,0 +1,2 @@
+export { type Static, Type } from '@sinclair/typebox';
+export * from './load-config.js';
