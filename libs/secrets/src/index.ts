@@ -1,0 +1,4 @@
+export * from './secret-paths.js';
+export * from './secret-store.js';
+export * from './vault-error-mapping.js';
+export * from './vault-session.js';
