@@ -1,0 +1,135 @@
+// The entry point services use: one factory per process, one breaker and pacer per org shared by
+// every client of that org, one HTTP agent for all of them.
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { createAgent, normaliseOrgDomain, type OktaBaseUrlResolver, resolveOrgBaseUrl } from './base-url.js';
+import { type BreakerOptions, DEFAULT_BREAKER, OrgBreaker } from './breaker.js';
+import { type BudgetStore, MemoryBudgetStore } from './budget.js';
+import type { OktaLogger } from './logger.js';
+import { createOktaMetrics, recordBreakerTransition } from './metrics.js';
+import {
+  DEFAULT_PAGE_SIZES,
+  type HttpTimeouts,
+  OktaClient,
+  type OktaCredential,
+  type PageSizes,
+} from './okta-client.js';
+import { DEFAULT_PACER, OrgPacer, type PacerOptions } from './pacer.js';
+import { RedisBudgetStore } from './redis-budget-store.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+
+/** Options of {@link createOktaClientFactory}. */
+export interface OktaClientFactoryOptions {
+  /** Where each org's API lives (`productionResolver()` or, in tests, `testResolver({port})`). */
+  resolver: OktaBaseUrlResolver;
+  /** Shares rate-limit budgets across replicas; without it budgets are per process. */
+  redis?: Redis;
+  /** Per-deployment prefix of the Redis budget keys (default `appgov`). */
+  redisKeyPrefix?: string;
+  /** Registry for the appgov_okta_* metrics (default: prom-client's global registry). */
+  registry?: Registry;
+  /** Largest share of each rate-limit bucket to use (default 0.5). */
+  share?: number;
+  /** Requests in flight per org in this process (default 10). */
+  maxInFlight?: number;
+  /** Finer pacer tuning. */
+  pacer?: Partial<Omit<PacerOptions, 'share' | 'maxInFlight'>>;
+  retry?: Partial<RetryOptions>;
+  breaker?: Partial<BreakerOptions>;
+  pageSizes?: Partial<PageSizes>;
+  timeouts?: Partial<HttpTimeouts> & { connectTimeoutMs?: number };
+  logger?: OktaLogger;
+  /** Allows http:// base URLs and the resolver's DNS override (tests and the simulator only, I3). */
+  allowInsecureForTests?: boolean;
+}
+
+/** Creates clients per org; reuses one breaker and pacer per org. */
+export interface OktaClientFactory {
+  /** A client of `domain` using `credential`; the org's breaker and budget are shared. */
+  forOrg(domain: string, credential: OktaCredential): OktaClient;
+  /** The org's breaker state (`closed` for an org never called). */
+  breakerState(domain: string): 'closed' | 'open' | 'half_open';
+  /** Stops breaker timers and closes idle connections (does not quit the given Redis). */
+  close(): Promise<void>;
+}
+
+interface OrgShared {
+  baseUrl: URL;
+  pacer: OrgPacer;
+  breaker: OrgBreaker;
+}
+
+/** Builds the Okta client factory a service keeps for its lifetime. */
+export function createOktaClientFactory(options: OktaClientFactoryOptions): OktaClientFactory {
+  const allowInsecure = options.allowInsecureForTests === true;
+  const dispatcher = createAgent({
+    resolveAllTo: options.resolver.resolveAllTo,
+    allowInsecureForTests: allowInsecure,
+    connectTimeoutMs: options.timeouts?.connectTimeoutMs ?? 10_000,
+  });
+  const metrics = createOktaMetrics(options.registry);
+  const store: BudgetStore = options.redis
+    ? new RedisBudgetStore(options.redis, { keyPrefix: options.redisKeyPrefix ?? 'appgov' })
+    : new MemoryBudgetStore();
+  const pacerOptions: PacerOptions = {
+    ...DEFAULT_PACER,
+    ...options.pacer,
+    share: options.share ?? DEFAULT_PACER.share,
+    maxInFlight: options.maxInFlight ?? DEFAULT_PACER.maxInFlight,
+  };
+  if (!(pacerOptions.share > 0 && pacerOptions.share <= 1)) throw new RangeError('share must be in (0, 1]');
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+  const breakerOptions: BreakerOptions = { ...DEFAULT_BREAKER, ...options.breaker };
+  const pageSizes: PageSizes = { ...DEFAULT_PAGE_SIZES, ...options.pageSizes };
+  const timeouts: HttpTimeouts = {
+    headersTimeoutMs: options.timeouts?.headersTimeoutMs ?? 30_000,
+    bodyTimeoutMs: options.timeouts?.bodyTimeoutMs ?? 60_000,
+  };
+  const orgs = new Map<string, OrgShared>();
+
+  const shared = (domain: string): OrgShared => {
+    let org = orgs.get(domain);
+    if (!org) {
+      const baseUrl = resolveOrgBaseUrl(options.resolver, domain, allowInsecure);
+      const breaker = new OrgBreaker(domain, breakerOptions, (from, to) => {
+        recordBreakerTransition(metrics, from, to);
+        options.logger?.warn({ domain, from, to }, 'okta circuit breaker changed state');
+      });
+      recordBreakerTransition(metrics, undefined, 'closed');
+      org = { baseUrl, breaker, pacer: new OrgPacer(domain, store, pacerOptions, options.logger) };
+      orgs.set(domain, org);
+    }
+    return org;
+  };
+
+  return {
+    forOrg(domain, credential) {
+      const d = normaliseOrgDomain(domain);
+      const org = shared(d);
+      return new OktaClient({
+        domain: d,
+        baseUrl: org.baseUrl,
+        credential,
+        dispatcher,
+        pacer: org.pacer,
+        breaker: org.breaker,
+        retry,
+        pageSizes,
+        timeouts,
+        metrics,
+        logger: options.logger,
+      });
+    },
+    breakerState(domain) {
+      return orgs.get(domain.trim().toLowerCase())?.breaker.state ?? 'closed';
+    },
+    async close() {
+      for (const org of orgs.values()) {
+        metrics.circuitState.dec({ state: org.breaker.state });
+        org.breaker.shutdown();
+      }
+      orgs.clear();
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// Budgets shared by every replica (I6): one Redis hash per org and bucket, changed only inside Lua
+// scripts so that read-decide-write is atomic, and timed by Redis's own clock (TIME) so replicas
+// with drifting clocks still agree on windows. The logic mirrors budget.ts.
+import type { Redis } from 'ioredis';
+import type { BudgetParams, BudgetStore } from './budget.js';
+
+const LOAD = `
+local h = redis.call('HMGET', KEYS[1], 'limit','resetAt','used','remaining','sinceObs','blockedUntil','nextAt','probeAt')
+local s = { limit = tonumber(h[1]) or 0, resetAt = tonumber(h[2]) or 0, used = tonumber(h[3]) or 0,
+  remaining = tonumber(h[4]) or -1, sinceObs = tonumber(h[5]) or 0, blockedUntil = tonumber(h[6]) or 0,
+  nextAt = tonumber(h[7]) or 0, probeAt = tonumber(h[8]) or 0 }
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function save(ttl)
+  redis.call('HSET', KEYS[1], 'limit', s.limit, 'resetAt', s.resetAt, 'used', s.used, 'remaining', s.remaining,
+    'sinceObs', s.sinceObs, 'blockedUntil', s.blockedUntil, 'nextAt', s.nextAt, 'probeAt', s.probeAt)
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+`;
+
+const ACQUIRE = `${LOAD}
+local share, spreadBelow, probeMs, windowMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+if s.blockedUntil > now then return s.blockedUntil - now end
+if s.resetAt == 0 or now >= s.resetAt then
+  s.used = 0; s.sinceObs = 0; s.remaining = -1; s.nextAt = 0
+  if s.limit > 0 then s.resetAt = now + windowMs else s.resetAt = 0 end
+end
+if s.limit == 0 then
+  if s.probeAt > 0 and now - s.probeAt < probeMs then return s.probeAt + probeMs - now end
+  s.probeAt = now; s.used = s.used + 1; s.sinceObs = s.sinceObs + 1
+  save(ttl)
+  return 0
+end
+local cap = math.max(1, math.floor(s.limit * share))
+if s.used >= cap then save(ttl) return math.max(1, s.resetAt - now) end
+if s.remaining >= 0 and s.remaining - s.sinceObs <= 0 then save(ttl) return math.max(1, s.resetAt - now) end
+if s.nextAt > now then return s.nextAt - now end
+s.used = s.used + 1; s.sinceObs = s.sinceObs + 1
+local left = cap - s.used
+local threshold = math.ceil(cap * spreadBelow)
+if left < threshold then s.nextAt = now + math.floor((s.resetAt - now) / (left + 1)) else s.nextAt = 0 end
+save(ttl)
+return 0
+`;
+
+const OBSERVE = `${LOAD}
+local limit, remaining, resetInMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if limit <= 0 then return 0 end
+s.limit = limit; s.remaining = remaining; s.sinceObs = 0
+if resetInMs > 0 then s.resetAt = now + resetInMs end
+save(ttl)
+return 0
+`;
+
+const BLOCK = `${LOAD}
+local waitMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+s.blockedUntil = math.max(s.blockedUntil, now + waitMs)
+s.remaining = 0; s.sinceObs = 0
+if s.resetAt < s.blockedUntil then s.resetAt = s.blockedUntil end
+save(ttl)
+return 0
+`;
+
+interface BudgetCommands {
+  appgovOktaAcquire(key: string, ...args: (string | number)[]): Promise<number>;
+  appgovOktaObserve(key: string, ...args: (string | number)[]): Promise<number>;
+  appgovOktaBlock(key: string, ...args: (string | number)[]): Promise<number>;
+}
+
+/** Options of {@link RedisBudgetStore}. */
+export interface RedisBudgetStoreOptions {
+  /** Per-deployment key prefix, e.g. `appgov-prod`; keys are `{prefix}:okta-budget:{domain}:{bucket}`. */
+  keyPrefix: string;
+  /** Idle keys expire after this (default 10 minutes). */
+  ttlMs?: number;
+}
+
+/** A {@link BudgetStore} in Redis. Keys carry the org's domain, never a credential. */
+export class RedisBudgetStore implements BudgetStore {
+  readonly #redis: Redis & BudgetCommands;
+  readonly #prefix: string;
+  readonly #ttl: number;
+
+  constructor(redis: Redis, options: RedisBudgetStoreOptions) {
+    const r = redis as Redis & Partial<BudgetCommands>;
+    if (typeof r.appgovOktaAcquire !== 'function') {
+      redis.defineCommand('appgovOktaAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+      redis.defineCommand('appgovOktaObserve', { numberOfKeys: 1, lua: OBSERVE });
+      redis.defineCommand('appgovOktaBlock', { numberOfKeys: 1, lua: BLOCK });
+    }
+    this.#redis = redis as Redis & BudgetCommands;
+    this.#prefix = options.keyPrefix;
+    this.#ttl = options.ttlMs ?? 600_000;
+  }
+
+  /** The Redis key of one org's bucket. */
+  key(domain: string, bucket: string): string {
+    return `${this.#prefix}:okta-budget:${domain}:${bucket}`;
+  }
+
+  async acquire(domain: string, bucket: string, p: BudgetParams): Promise<number> {
+    const wait = await this.#redis.appgovOktaAcquire(
+      this.key(domain, bucket),
+      p.share,
+      p.spreadBelow,
+      p.probeIntervalMs,
+      p.windowMs,
+      this.#ttl,
+    );
+    return Number(wait);
+  }
+
+  async observe(
+    domain: string,
+    bucket: string,
+    limit: number,
+    remaining: number,
+    resetInMs: number,
+  ): Promise<void> {
+    await this.#redis.appgovOktaObserve(
+      this.key(domain, bucket),
+      limit,
+      remaining,
+      Math.round(resetInMs),
+      this.#ttl,
+    );
+  }
+
+  async block(domain: string, bucket: string, waitMs: number): Promise<void> {
+    await this.#redis.appgovOktaBlock(this.key(domain, bucket), Math.ceil(waitMs), this.#ttl);
+  }
+}
