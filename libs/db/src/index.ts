@@ -1,0 +1,7 @@
+export * from './create-db.js';
+export * from './migration-runner.js';
+export * from './outbox.migration.js';
+export * from './outbox.repository.js';
+export * from './outbox.table.js';
+export * from './outbox-relay.js';
+export * from './transaction.js';

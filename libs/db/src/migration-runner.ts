@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationResult, Migrator, NO_MIGRATIONS } from 'kysely/migration';
+import { assertSchemaName } from './create-db.js';
+
+export type { Migration } from 'kysely/migration';
+
+/** Migrations by name; names are timestamp-prefixed and run in name order. */
+export type MigrationRecord = Record<string, Migration>;
+
+/** Raised when a migration fails; `results` says which ran. */
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly results: MigrationResult[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+function migrator(db: Kysely<any>, migrations: MigrationRecord, schema: string): Migrator {
+  assertSchemaName(schema);
+  return new Migrator({
+    db,
+    // In-code record rather than a folder scan, so compiled dist needs no file layout.
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+    migrationTableName: 'kysely_migration',
+    migrationLockTableName: 'kysely_migration_lock',
+  });
+}
+
+async function check(
+  run: Promise<{ error?: unknown; results?: MigrationResult[] }>,
+  what: string,
+): Promise<MigrationResult[]> {
+  const { error, results = [] } = await run;
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(
+      `${what} failed at ${failed}: ${String((error as Error).message ?? error)}`,
+      results,
+      {
+        cause: error,
+      },
+    );
+  }
+  return results;
+}
+
+/** Applies every pending migration in `schema` (its own migration table); throws on the first failure. */
+export function migrateToLatest(
+  db: Kysely<any>,
+  migrations: MigrationRecord,
+  schema: string,
+): Promise<MigrationResult[]> {
+  return check(migrator(db, migrations, schema).migrateToLatest(), 'migration');
+}
+
+/** Reverts the latest migration, or all of them with `{ all: true }`. */
+export function migrateDown(
+  db: Kysely<any>,
+  migrations: MigrationRecord,
+  schema: string,
+  options: { all?: boolean } = {},
+): Promise<MigrationResult[]> {
+  const m = migrator(db, migrations, schema);
+  return check(options.all ? m.migrateTo(NO_MIGRATIONS) : m.migrateDown(), 'rollback');
+}

@@ -1,0 +1,35 @@
+import { sql, type Transaction } from 'kysely';
+
+/** A message to publish once the surrounding transaction commits. */
+export interface OutboxMessage {
+  topic: string;
+  /** Kafka key; messages with the same key are published in enqueue order. */
+  key: string | null;
+  value: object;
+  headers?: Record<string, string>;
+}
+
+/** The LISTEN/NOTIFY channel that wakes the relay of `schema`. */
+export function outboxChannel(schema: string): string {
+  return `appgov_outbox_${schema}`;
+}
+
+/**
+ * Inserts messages into the outbox inside the caller's transaction, so they are published if and
+ * only if the state change commits; the NOTIFY is delivered on commit too.
+ */
+export async function enqueueOutbox(trx: Transaction<any>, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(
+      messages.map((m) => ({
+        topic: m.topic,
+        key: m.key,
+        value: JSON.stringify(m.value),
+        headers: JSON.stringify(m.headers ?? {}),
+      })),
+    )
+    .execute();
+  await sql`select pg_notify(${sql.lit('appgov_outbox_')} || current_schema(), '')`.execute(trx);
+}

@@ -1,0 +1,152 @@
+import { createMetricsRegistry } from '@appgov/telemetry';
+import { type Teardown, testEnv, waitFor } from '@appgov/testing';
+import type { Kysely } from 'kysely';
+import t from 'tap';
+import {
+  enqueueOutbox,
+  migrateToLatest,
+  type OutboxDatabase,
+  type OutboxRecord,
+  OutboxRelay,
+  outboxMigrations,
+  withTransaction,
+} from '../src/index.js';
+import { testDb } from './helpers.js';
+
+async function outboxDb(t: Teardown, prefix: string) {
+  const { db, schema } = await testDb(t, prefix);
+  await migrateToLatest(db, outboxMigrations, schema);
+  return { db, schema };
+}
+
+async function enqueue(db: Kysely<OutboxDatabase>, keys: string[], n: number, from = 0) {
+  await withTransaction(db, async (trx) => {
+    const messages = [];
+    for (let i = from; i < from + n; i++) {
+      const key = keys[i % keys.length] as string;
+      messages.push({
+        topic: 'appgov.test.v1',
+        key,
+        value: { seq: i, key },
+        headers: { traceparent: `tp-${i}` },
+      });
+    }
+    await enqueueOutbox(trx, messages);
+  });
+}
+
+async function unsent(db: Kysely<OutboxDatabase>): Promise<number> {
+  const rows = await db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute();
+  return rows.length;
+}
+
+t.test('publishes rows committed in a transaction, nothing for a rolled-back one', async (t) => {
+  const { db } = await outboxDb(t, 'outbox_commit');
+  const sent: OutboxRecord[] = [];
+  const registry = createMetricsRegistry('outbox-test');
+  const relay = new OutboxRelay({ db, send: async (m) => void sent.push(...m), batchSize: 2, registry });
+
+  await enqueue(db, ['a', 'b'], 5);
+  await t.rejects(
+    withTransaction(db, async (trx) => {
+      await enqueueOutbox(trx, [{ topic: 'appgov.test.v1', key: 'x', value: { rolledBack: true } }]);
+      throw new Error('business rule failed');
+    }),
+    /business rule failed/,
+  );
+  t.equal(await relay.drainOnce(), 5);
+  t.same(
+    sent.map((m) => (m.value as { seq: number }).seq),
+    [0, 1, 2, 3, 4],
+  );
+  t.equal(sent[0]?.topic, 'appgov.test.v1');
+  t.equal(sent[0]?.key, 'a');
+  t.same(sent[0]?.headers, { traceparent: 'tp-0' });
+  t.notOk(sent.some((m) => (m.value as { rolledBack?: boolean }).rolledBack));
+  t.equal(await unsent(db), 0);
+  t.equal(await relay.drainOnce(), 0, 'nothing is published twice');
+  const metrics = await registry.metrics();
+  t.match(metrics, /appgov_outbox_published_total\{topic="appgov.test.v1",service="outbox-test"\} 5/);
+  t.match(metrics, /appgov_outbox_pending_messages\{service="outbox-test"\} 0/);
+});
+
+t.test('resumes after send failed (Kafka unreachable) without losing or duplicating rows', async (t) => {
+  const { db } = await outboxDb(t, 'outbox_resume');
+  const delivered: number[] = [];
+  let kafkaUp = false;
+  let attempts = 0;
+  const relay = new OutboxRelay({
+    db,
+    batchSize: 3,
+    pollIntervalMs: 20,
+    maxBackoffMs: 50,
+    send: async (messages) => {
+      attempts++;
+      if (!kafkaUp) throw new Error('ECONNREFUSED 127.0.0.1:59092');
+      delivered.push(...messages.map((m) => (m.value as { seq: number }).seq));
+    },
+  });
+  await enqueue(db, ['k1', 'k2', 'k3'], 10);
+  await t.rejects(relay.drainOnce(), /ECONNREFUSED/);
+  t.equal(await unsent(db), 10, 'a failed send leaves every row unsent');
+
+  await relay.start();
+  t.teardown(() => relay.stop());
+  await waitFor(() => attempts >= 3, { description: 'retries while Kafka is down' });
+  t.same(delivered, []);
+  await enqueue(db, ['k1', 'k2', 'k3'], 5, 10);
+  kafkaUp = true;
+  await waitFor(() => delivered.length >= 15, { description: 'all rows delivered' });
+  await relay.stop();
+  t.same(
+    delivered,
+    Array.from({ length: 15 }, (_, i) => i),
+    'every row once, in order',
+  );
+  t.equal(await unsent(db), 0);
+});
+
+t.test('two relays never double-publish', async (t) => {
+  const { db } = await outboxDb(t, 'outbox_two');
+  const delivered: number[] = [];
+  const send = async (messages: OutboxRecord[]) => {
+    // A slow broker widens the window in which both relays are draining.
+    await new Promise((r) => setTimeout(r, 5));
+    delivered.push(...messages.map((m) => (m.value as { seq: number }).seq));
+  };
+  const a = new OutboxRelay({ db, send, batchSize: 7, pollIntervalMs: 5 });
+  const b = new OutboxRelay({ db, send, batchSize: 7, pollIntervalMs: 5 });
+  await a.start();
+  await b.start();
+  t.teardown(async () => {
+    await a.stop();
+    await b.stop();
+  });
+  for (let i = 0; i < 10; i++) await enqueue(db, ['a', 'b', 'c'], 20, i * 20);
+  await waitFor(() => delivered.length >= 200, { timeoutMs: 20_000, description: '200 rows' });
+  await Promise.all([a.drainOnce(), b.drainOnce()]);
+  t.equal(delivered.length, 200);
+  t.equal(new Set(delivered).size, 200, 'no duplicates');
+  t.same(
+    delivered,
+    [...delivered].sort((x, y) => x - y),
+    'published in id order',
+  );
+});
+
+t.test('LISTEN/NOTIFY wakes the relay long before its poll interval', async (t) => {
+  const { db } = await outboxDb(t, 'outbox_notify');
+  const delivered: number[] = [];
+  const relay = new OutboxRelay({
+    db,
+    pollIntervalMs: 60_000,
+    listenConnectionString: testEnv().DATABASE_URL,
+    send: async (m) => void delivered.push(...m.map((x) => (x.value as { seq: number }).seq)),
+  });
+  await relay.start();
+  t.teardown(() => relay.stop());
+  await new Promise((r) => setTimeout(r, 100));
+  await enqueue(db, ['a'], 3);
+  await waitFor(() => delivered.length === 3, { timeoutMs: 5000, description: 'notified delivery' });
+  t.same(delivered, [0, 1, 2]);
+});
