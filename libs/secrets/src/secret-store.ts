@@ -100,7 +100,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       } catch (error) {
         throw toAppError(error, { operation: 'health check' });
       }
-      if (!health || health.sealed !== false || health.initialized === false) {
+      if (health?.sealed !== false || health.initialized === false) {
         throw toAppError(
           { response: { statusCode: 503, body: { errors: ['Vault is sealed'] } } },
           { operation: 'health check' },

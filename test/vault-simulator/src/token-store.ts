@@ -95,6 +95,15 @@ export class TokenStore {
     return this.tokens.delete(id);
   }
 
+  /** Revokes every token but `keep` (e.g. the root token); returns how many were revoked. */
+  revokeAllExcept(keep: string): number {
+    let revoked = 0;
+    for (const id of [...this.tokens.keys()]) {
+      if (id !== keep && this.tokens.delete(id)) revoked++;
+    }
+    return revoked;
+  }
+
   /** Expires a token now, as if its TTL had run out. */
   expire(id: string): void {
     const token = this.tokens.get(id);

@@ -82,6 +82,11 @@ export class VaultSimulator {
     this.tokens.revoke(id);
   }
 
+  /** Revokes every token except the root token, as if leases had been revoked behind clients' backs. */
+  revokeAllTokens(): number {
+    return this.tokens.revokeAllExcept(this.rootToken);
+  }
+
   /** Makes a token's TTL run out now; its next use gets 403. */
   expireToken(id: string): void {
     this.tokens.expire(id);
