@@ -54,15 +54,18 @@ export function emptyBudget(): BudgetState {
 /** Decides whether a call may go now; mutates `s` and returns 0 when granted, else ms to wait. */
 export function acquireDecision(s: BudgetState, now: number, p: BudgetParams): number {
   if (s.blockedUntil > now) return s.blockedUntil - now;
-  if (s.resetAt === 0 || now >= s.resetAt) {
+  if (s.resetAt !== 0 && now >= s.resetAt) {
     s.used = 0;
     s.sinceObs = 0;
     s.remaining = -1;
     s.nextAt = 0;
     s.resetAt = s.limit > 0 ? now + p.windowMs : 0;
   }
+  if (s.resetAt === 0 && s.limit > 0) s.resetAt = now + p.windowMs;
   if (s.limit === 0) {
-    if (s.probeAt > 0 && now - s.probeAt < p.probeIntervalMs) return s.probeAt + p.probeIntervalMs - now;
+    // Poll briefly: the probe's response usually makes the limit known within one round trip.
+    if (s.probeAt > 0 && now - s.probeAt < p.probeIntervalMs)
+      return Math.min(50, s.probeAt + p.probeIntervalMs - now);
     s.probeAt = now;
     s.used += 1;
     s.sinceObs += 1;

@@ -450,6 +450,7 @@ export class OktaClient {
     const secret = this.#lastSecret;
     if (!secret || !(error instanceof Error)) return error;
     if (error.message.includes(secret)) error.message = scrubSecret(error.message, secret);
+    if (error.stack?.includes(secret)) error.stack = scrubSecret(error.stack, secret);
     if (error instanceof AppError && error.details) {
       for (const [k, v] of Object.entries(error.details)) {
         if (typeof v === 'string' && v.includes(secret))

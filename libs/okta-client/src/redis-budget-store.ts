@@ -21,12 +21,13 @@ end
 const ACQUIRE = `${LOAD}
 local share, spreadBelow, probeMs, windowMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 if s.blockedUntil > now then return s.blockedUntil - now end
-if s.resetAt == 0 or now >= s.resetAt then
+if s.resetAt ~= 0 and now >= s.resetAt then
   s.used = 0; s.sinceObs = 0; s.remaining = -1; s.nextAt = 0
   if s.limit > 0 then s.resetAt = now + windowMs else s.resetAt = 0 end
 end
+if s.resetAt == 0 and s.limit > 0 then s.resetAt = now + windowMs end
 if s.limit == 0 then
-  if s.probeAt > 0 and now - s.probeAt < probeMs then return s.probeAt + probeMs - now end
+  if s.probeAt > 0 and now - s.probeAt < probeMs then return math.min(50, s.probeAt + probeMs - now) end
   s.probeAt = now; s.used = s.used + 1; s.sinceObs = s.sinceObs + 1
   save(ttl)
   return 0
