@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type OktaErrorCode, oktaError } from './errors.js';
+import { sleep } from './faults.js';
+import { hostnameOf, isAnonymousHost } from './host.js';
+import type { AuthToken } from './model.js';
+import { bucketOf } from './rate-limit.js';
+import { matchRoute } from './routes/index.js';
+import type { OktaSimulator } from './simulator.js';
+
+const PRIVILEGED_ROLES = new Set(['SUPER_ADMIN', 'ORG_ADMIN']);
+
+function send(res: ServerResponse, status: number, body: unknown, links?: string[]): void {
+  if (res.destroyed) return;
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('X-Okta-Request-Id', randomBytes(12).toString('base64url'));
+  // An array makes node write one `Link` header line per value, as Okta does.
+  if (links && links.length > 0) res.setHeader('Link', links);
+  res.end(json);
+}
+
+function sendError(res: ServerResponse, code: OktaErrorCode, summary?: string): void {
+  const e = oktaError(code, summary);
+  if (code === 'E0000011') res.setHeader('WWW-Authenticate', 'SSWS realm="Okta"');
+  send(res, e.status, e.body);
+}
+
+function rateHeaders(res: ServerResponse, limit: number, remaining: number, reset: number): void {
+  res.setHeader('X-Rate-Limit-Limit', String(limit));
+  res.setHeader('X-Rate-Limit-Remaining', String(remaining));
+  res.setHeader('X-Rate-Limit-Reset', String(reset));
+}
+
+/** `SSWS <token>` or `Bearer <token>`; the raw value also keys the per-token rate-limit share. */
+function presentedToken(req: IncomingMessage): { scheme: string; value: string } | undefined {
+  const m = /^(SSWS|Bearer)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m ? { scheme: (m[1] as string).toUpperCase(), value: m[2] as string } : undefined;
+}
+
+/** Serves one `/api/v1` request: org by Host, concurrency, faults, rate limit, auth, route. */
+export async function handleApi(
+  sim: OktaSimulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const hostHeader = req.headers.host ?? '127.0.0.1';
+  const hostname = hostnameOf(hostHeader);
+  const handle = isAnonymousHost(hostname) ? sim.defaultOrg : sim.findOrg(hostname);
+  if (!handle) return sendError(res, 'E0000007', `Not found: Resource not found: ${hostname} (Org)`);
+  const org = handle.runtime;
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+  const path = url.pathname;
+  const match = method === 'GET' ? matchRoute(path) : undefined;
+  org.count(match ? match.route.template : `${method} ${path}`);
+
+  if (org.inFlight >= org.limiter.concurrency) {
+    org.countLimited(true);
+    rateHeaders(res, 0, 0, Math.ceil(Date.now() / 1000) + 1);
+    return sendError(res, 'E0000047');
+  }
+  org.inFlight++;
+  res.once('close', () => {
+    org.inFlight--;
+  });
+
+  const faults = org.faults;
+  if (faults.resetRate && org.faultRng.next() < faults.resetRate) {
+    req.socket.destroy();
+    return;
+  }
+  if (faults.stormUntil && Date.now() < faults.stormUntil) {
+    org.countLimited(false);
+    const bucket = bucketOf(method, path);
+    rateHeaders(res, org.limiter.limitOf(bucket), 0, Math.ceil(faults.stormUntil / 1000));
+    return sendError(res, 'E0000047');
+  }
+  if (faults.latencyMs) await sleep(faults.latencyMs);
+  if (faults.errorRate && org.faultRng.next() < faults.errorRate) return sendError(res, 'E0000009');
+
+  const token = presentedToken(req);
+  const decision = org.limiter.take(bucketOf(method, path), token?.value ?? '');
+  rateHeaders(res, decision.limit, decision.remaining, decision.reset);
+  if (!decision.allowed) {
+    org.countLimited(false);
+    return sendError(res, 'E0000047');
+  }
+
+  const auth: AuthToken | undefined = token ? org.store.authenticate(token.value) : undefined;
+  if (!auth || auth.kind.toUpperCase() !== token?.scheme) return sendError(res, 'E0000011');
+  if (!match) return sendError(res, 'E0000007', `Not found: Resource not found: ${path}`);
+  if (match.route.privileged && !PRIVILEGED_ROLES.has(auth.role)) return sendError(res, 'E0000006');
+
+  const result = match.route.handler({
+    store: org.store,
+    url,
+    base: `http://${hostHeader}`,
+    auth,
+    params: match.params,
+  });
+  if ('error' in result) return sendError(res, result.error, result.summary);
+  if (result.paged && faults.slowPageMs) await sleep(faults.slowPageMs);
+  send(res, result.status, result.body, result.links);
+}
+
+export { send, sendError };
