@@ -1,0 +1,55 @@
+import type { Registry } from '@appgov/telemetry';
+import type { FastifyInstance } from 'fastify';
+
+/** What `/readyz` runs. */
+export interface HealthOptions {
+  registry: Registry;
+  readiness: Record<string, () => Promise<unknown>>;
+  timeoutMs: number;
+}
+
+async function withTimeout(check: () => Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `/healthz` (the process answers), `/readyz` (every dependency answers in time), `/metrics`. */
+export function registerHealthRoutes(
+  app: FastifyInstance<any, any, any, any, any>,
+  options: HealthOptions,
+): void {
+  app.get('/healthz', { schema: { hide: true }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { hide: true }, logLevel: 'warn' }, async (request, reply) => {
+    const names = Object.keys(options.readiness);
+    const results = await Promise.allSettled(
+      names.map((name) => withTimeout(options.readiness[name] as () => Promise<unknown>, options.timeoutMs)),
+    );
+    const checks: Record<string, string> = {};
+    const failing: string[] = [];
+    results.forEach((result, i) => {
+      const name = names[i] as string;
+      checks[name] = result.status === 'fulfilled' ? 'ok' : 'failed';
+      if (result.status === 'rejected') {
+        failing.push(name);
+        request.log.warn({ check: name, err: result.reason }, 'readiness check failed');
+      }
+    });
+    if (failing.length > 0) return reply.code(503).send({ status: 'unavailable', failing, checks });
+    return { status: 'ok', checks };
+  });
+
+  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+    const body = await options.registry.metrics();
+    return reply.type(options.registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,6 @@
+export * from './auth.js';
+export * from './build-http-app.js';
+export * from './health.routes.js';
+export * from './idempotency.js';
+export * from './problem-details.js';
+export * from './rate-limit.js';
