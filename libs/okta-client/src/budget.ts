@@ -92,6 +92,8 @@ export function observeDecision(
   remaining: number,
   resetInMs: number,
 ): void {
+  // Any answer ends the probe, even one without a usable limit (errors, concurrency 429s).
+  s.probeAt = 0;
   if (limit <= 0) return;
   s.limit = limit;
   s.remaining = remaining;

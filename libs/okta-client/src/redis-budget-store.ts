@@ -46,7 +46,8 @@ return 0
 
 const OBSERVE = `${LOAD}
 local limit, remaining, resetInMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-if limit <= 0 then return 0 end
+s.probeAt = 0
+if limit <= 0 then save(ttl) return 0 end
 s.limit = limit; s.remaining = remaining; s.sinceObs = 0
 if resetInMs > 0 then s.resetAt = now + resetInMs end
 save(ttl)
