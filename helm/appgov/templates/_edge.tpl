@@ -146,6 +146,9 @@ spec:
   endpoints:
     - port: http
       path: /metrics
+      {{- /* The services label every series service="<name>-service" (libs/telemetry); without
+      honorLabels the operator's own `service` target label would rename it to exported_service. */}}
+      honorLabels: true
       interval: {{ $sm.interval }}
       scrapeTimeout: {{ $sm.scrapeTimeout }}
       {{- with $sm.relabelings }}

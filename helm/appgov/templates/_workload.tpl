@@ -242,9 +242,6 @@ spec:
 {{- define "appgov.pdb" -}}
 {{- $v := index .root.Values .svc }}
 {{- if and $v.enabled $v.pdb.enabled }}
-{{- if and (not (kindIs "invalid" $v.pdb.minAvailable)) (not (kindIs "invalid" $v.pdb.maxUnavailable)) }}
-{{- fail (printf "%s.pdb: set minAvailable or maxUnavailable, not both" .svc) }}
-{{- end }}
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
