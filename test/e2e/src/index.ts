@@ -1,0 +1,3 @@
+export * from './service-process.js';
+export * from './smtp-catcher.js';
+export * from './stack-env.js';

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, found from this file's place in test/e2e/dist/src. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export const SERVICE_NAMES = [
+  'connection-service',
+  'ingest-service',
+  'catalog-service',
+  'notification-service',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ServiceProcess {
+  name: ServiceName;
+  url: string;
+  pid: number;
+  /** Everything the process wrote to stdout and stderr so far (for secret scans). */
+  output(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+  kill(): void;
+  exited: Promise<number | null>;
+}
+
+export interface StartServiceOptions {
+  name: ServiceName;
+  port: number;
+  env: Record<string, string>;
+  /** Also append the output to this file. */
+  logFile?: string;
+  /** Start detached (survives the parent, for `make demo`). */
+  detached?: boolean;
+  readyTimeoutMs?: number;
+}
+
+/** Spawns `node dist/src/server.js` of a service with the given environment and waits for /readyz. */
+export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
+  const cwd = join(repoRoot, 'services', options.name);
+  const url = `http://127.0.0.1:${options.port}`;
+  let log: WriteStream | undefined;
+  if (options.logFile) log = createWriteStream(options.logFile, { flags: 'a' });
+  const child: ChildProcess = spawn(process.execPath, ['dist/src/server.js'], {
+    cwd,
+    env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
+    stdio: options.detached
+      ? ['ignore', log ? 'pipe' : 'ignore', log ? 'pipe' : 'ignore']
+      : ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
+  const chunks: string[] = [];
+  const collect = (buf: Buffer) => {
+    const text = buf.toString('utf8');
+    if (!options.detached) chunks.push(text);
+    log?.write(text);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+
+  const proc: ServiceProcess = {
+    name: options.name,
+    url,
+    pid: child.pid ?? -1,
+    output: () => chunks.join(''),
+    exited,
+    kill: () => child.kill('SIGKILL'),
+    async stop(graceMs = 15_000) {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      log?.end();
+      return code;
+    },
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  let exitedEarly = false;
+  void exited.then(() => {
+    exitedEarly = true;
+  });
+  for (;;) {
+    if (exitedEarly) {
+      throw new Error(`${options.name} exited before it was ready:\n${proc.output().slice(-4000)}`);
+    }
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await proc.stop(2000);
+      throw new Error(
+        `${options.name} not ready after ${options.readyTimeoutMs ?? 60_000} ms:\n${proc.output().slice(-4000)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (options.detached) child.unref();
+  return proc;
+}
