@@ -1,0 +1,260 @@
+#!/usr/bin/env node
+// `make demo`: starts the simulators, an SMTP catcher and the four services as separate processes,
+// connects a demo Okta org through the public API, waits for the first sync and prints where to
+// look. A second run reuses what is running; `demo.js down` stops it all.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mintJwt } from '@appgov/testing';
+import { repoRoot, SERVICE_NAMES, type ServiceName, startService } from './service-process.js';
+import { serviceEnv } from './stack-env.js';
+
+const stateDir = join(repoRoot, '.local', 'demo');
+const pidFile = join(stateDir, 'pids.json');
+const secretsFile = join(stateDir, 'secrets.json');
+const DOMAIN = 'demo.okta.com';
+const PORTS: Record<ServiceName, number> = {
+  'connection-service': 8081,
+  'ingest-service': 8082,
+  'catalog-service': 8083,
+  'notification-service': 8084,
+};
+const OKTA_PORT = 7070;
+const VAULT_PORT = 8200;
+const SMTP_PORT = 2525;
+const MAIL_HTTP_PORT = 8025;
+
+type Pids = Record<string, number>;
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const readPids = (): Pids => (existsSync(pidFile) ? (JSON.parse(readFileSync(pidFile, 'utf8')) as Pids) : {});
+const savePids = (pids: Pids) => writeFileSync(pidFile, JSON.stringify(pids, null, 2));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function loadSecrets(): { oktaToken: string; vaultToken: string } {
+  if (existsSync(secretsFile)) return JSON.parse(readFileSync(secretsFile, 'utf8'));
+  // Generated per machine and kept out of every log: the demo shows the product, not the secrets.
+  const s = {
+    oktaToken: `00${randomBytes(20).toString('base64url')}`,
+    vaultToken: `hvs.${randomBytes(12).toString('hex')}`,
+  };
+  writeFileSync(secretsFile, JSON.stringify(s), { mode: 0o600 });
+  return s;
+}
+
+function spawnDetached(name: string, cwd: string, args: string[]): number {
+  const log = openSync(join(stateDir, 'logs', `${name}.log`), 'a');
+  const child = spawn(process.execPath, args, { cwd, detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  return child.pid ?? -1;
+}
+
+async function waitHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+async function up(): Promise<void> {
+  mkdirSync(join(stateDir, 'logs'), { recursive: true });
+  const secrets = loadSecrets();
+  const pids = readPids();
+  const started: string[] = [];
+
+  const ensure = async (name: string, start: () => Promise<number> | number, readyUrl: string) => {
+    const pid = pids[name];
+    if (pid && alive(pid)) return;
+    pids[name] = await start();
+    savePids(pids);
+    started.push(name);
+    await waitHttp(readyUrl, 60_000);
+  };
+
+  await ensure(
+    'okta-simulator',
+    () =>
+      spawnDetached('okta-simulator', join(repoRoot, 'test/okta-simulator'), [
+        'dist/src/cli.js',
+        '--size',
+        'small',
+        '--seed',
+        '42',
+        '--port',
+        String(OKTA_PORT),
+        '--domain',
+        DOMAIN,
+        '--token',
+        secrets.oktaToken,
+      ]),
+    `http://127.0.0.1:${OKTA_PORT}/__control/orgs`,
+  );
+  await ensure(
+    'vault-simulator',
+    () =>
+      spawnDetached('vault-simulator', join(repoRoot, 'test/vault-simulator'), [
+        'dist/src/cli.js',
+        '--port',
+        String(VAULT_PORT),
+        '--root-token',
+        secrets.vaultToken,
+      ]),
+    `http://127.0.0.1:${VAULT_PORT}/v1/sys/health`,
+  );
+  await ensure(
+    'smtp-catcher',
+    () =>
+      spawnDetached('smtp-catcher', join(repoRoot, 'test/e2e'), [
+        'dist/src/smtp-catcher.cli.js',
+        '--smtp-port',
+        String(SMTP_PORT),
+        '--http-port',
+        String(MAIL_HTTP_PORT),
+        '--dir',
+        join(stateDir, 'mail'),
+      ]),
+    `http://127.0.0.1:${MAIL_HTTP_PORT}/messages`,
+  );
+  const endpoints = {
+    prefix: '',
+    oktaPort: OKTA_PORT,
+    vaultUrl: `http://127.0.0.1:${VAULT_PORT}`,
+    vaultToken: secrets.vaultToken,
+    smtpPort: SMTP_PORT,
+    ports: PORTS,
+  };
+  for (const name of SERVICE_NAMES) {
+    const pid = pids[name];
+    if (pid && alive(pid)) continue;
+    const proc = await startService({
+      name,
+      port: PORTS[name],
+      env: { ...serviceEnv(name, endpoints), DB_SCHEMA: serviceEnv(name, endpoints).DB_SCHEMA ?? '' },
+      detached: true,
+      logFile: join(stateDir, 'logs', `${name}.log`),
+      readyTimeoutMs: 90_000,
+    });
+    pids[name] = proc.pid;
+    savePids(pids);
+    started.push(name);
+  }
+  console.log(
+    started.length ? `started: ${started.join(', ')}` : 'everything was already running; reusing it',
+  );
+
+  const admin = await mintJwt({
+    sub: 'demo-admin',
+    email: 'admin@demo.example',
+    tenant: 'demo-tenant',
+    roles: ['admin'],
+  });
+  const api = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const conn = `http://127.0.0.1:${PORTS['connection-service']}/v1/integrations/okta/connections`;
+  const list = await api('GET', conn);
+  let connection = (list.body?.items ?? list.body ?? []).find((c: { domain: string }) => c.domain === DOMAIN);
+  if (!connection) {
+    const created = await api('POST', conn, {
+      domain: 'https://demo-admin.okta.com/admin/dashboard',
+      apiToken: secrets.oktaToken,
+    });
+    if (created.status !== 201)
+      throw new Error(`connecting ${DOMAIN} failed: ${created.status} ${JSON.stringify(created.body)}`);
+    connection = created.body;
+    console.log(`connected ${DOMAIN} (submitted as https://demo-admin.okta.com/admin/dashboard)`);
+  }
+  const started_ = Date.now();
+  for (;;) {
+    const got = await api('GET', `${conn}/${connection.id}`);
+    connection = got.body;
+    if (connection.status !== 'in_progress' || Date.now() - started_ > 600_000) break;
+    await sleep(1000);
+  }
+  console.log(`\nIntegration status (${((Date.now() - started_) / 1000).toFixed(1)} s):`);
+  console.log(JSON.stringify(connection, null, 2));
+
+  const catalog = `http://127.0.0.1:${PORTS['catalog-service']}/v1/catalog`;
+  const summary = await waitFor200(() => api('GET', `${catalog}/connections/${connection.id}/summary`));
+  console.log('\nCatalog counts:');
+  console.log(JSON.stringify(summary.body, null, 2));
+  const findings = await api('GET', `${catalog}/findings?limit=5`);
+  console.log('\nTop findings:');
+  for (const f of findings.body?.items ?? [])
+    console.log(`  [${f.severity}] ${f.kind}: ${f.title ?? f.subject?.label ?? JSON.stringify(f.subject)}`);
+
+  const mail = await waitForMail();
+  console.log(
+    `\n"Domain ready" email: ${mail ? `"${mail.subject}" to ${mail.to.join(', ')}, saved as ${mail.file}` : 'not yet arrived'}`,
+  );
+  console.log(`  all mail: http://127.0.0.1:${MAIL_HTTP_PORT}/messages and ${join(stateDir, 'mail')}`);
+  console.log('\nAPIs (docs at /docs/json, metrics at /metrics):');
+  for (const name of SERVICE_NAMES)
+    console.log(
+      `  ${name.padEnd(22)} http://127.0.0.1:${PORTS[name]}/docs/json   http://127.0.0.1:${PORTS[name]}/metrics`,
+    );
+  console.log(`\nAn admin JWT for curl (valid 1 h): export APPGOV_JWT=${admin}`);
+  console.log(`Logs: ${join(stateDir, 'logs')}`);
+  console.log('Stop: make demo-down');
+}
+
+async function waitFor200(call: () => Promise<{ status: number; body: any }>) {
+  for (let i = 0; i < 120; i++) {
+    const r = await call();
+    if (r.status === 200) return r;
+    await sleep(1000);
+  }
+  return call();
+}
+
+async function waitForMail(): Promise<{ subject: string; to: string[]; file: string } | undefined> {
+  for (let i = 0; i < 60; i++) {
+    const mails = (await (await fetch(`http://127.0.0.1:${MAIL_HTTP_PORT}/messages`)).json()) as {
+      subject: string;
+      to: string[];
+      file: string;
+    }[];
+    const ready = mails.find((m) => /ready/i.test(m.subject));
+    if (ready) return ready;
+    await sleep(1000);
+  }
+  return undefined;
+}
+
+function down(): void {
+  const pids = readPids();
+  for (const [name, pid] of Object.entries(pids)) {
+    if (alive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      console.log(`stopped ${name} (pid ${pid})`);
+    }
+  }
+  savePids({});
+}
+
+if (process.argv[2] === 'down') down();
+else
+  await up().catch((err: unknown) => {
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`logs: ${join(stateDir, 'logs')}`);
+    process.exit(1);
+  });
