@@ -16,7 +16,7 @@ tools:
 	@bash scripts/toolchain.sh >/dev/null
 
 install: tools
-	@pnpm install --frozen-lockfile --reporter=silent
+	@pnpm install --frozen-lockfile --reporter=append-only
 
 build: install
 	@pnpm exec tsc -b
