@@ -31,8 +31,13 @@ fi
 
 if [ ! -x "$bin/helm-unittest" ] || [ "$(cat "$bin/.helm-unittest.version" 2>/dev/null || true)" != "$unittest_version" ]; then
   need_go helm-unittest
-  log "building helm-unittest $unittest_version into .tools/bin"
-  GOBIN="$bin" GOFLAGS=-buildvcs=false go install "github.com/helm-unittest/helm-unittest/cmd/helm-unittest@$unittest_version"
+  log "building helm-unittest $unittest_version into .tools/bin (first time: about two minutes)"
+  # Its go.mod has a replace directive, which `go install pkg@version` refuses: download the module
+  # through the proxy and build it in its own (read-only, cached) source folder instead.
+  src="$(go mod download -json "github.com/helm-unittest/helm-unittest@$unittest_version" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -d "$src" ] || { log "could not download helm-unittest $unittest_version"; exit 1; }
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w" -o "$bin/helm-unittest" ./cmd/helm-unittest)
   echo "$unittest_version" >"$bin/.helm-unittest.version"
 fi
 
