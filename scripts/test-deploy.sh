@@ -50,6 +50,7 @@ for values in "$chart"/ci/*.yaml; do
 done
 check "chart refuses to render without existingSecrets" \
   bash -c "! helm template appgov '$chart' >/dev/null 2>&1"
+check "values.yaml documents every key" node "$chart/tests/values-documented.mjs"
 check "helm-unittest ($chart/tests)" helm-unittest --color=false "$chart"
 
 check "promtool check rules" promtool check rules "$obs/alerts.yaml"
