@@ -125,29 +125,38 @@ app.kubernetes.io/part-of: appgov
 {{- end }}
 
 {{/*
-Non-secret environment of one service as a YAML map. The ConfigMap carries it for the Deployment;
-the migration Job inlines it, because pre-install hooks run before the ConfigMap exists.
+Non-secret environment of one service as a YAML map, in the variable names of the services'
+config schemas (services/<name>/src/config.ts). The ConfigMap carries it for the Deployment; the
+migration Job inlines it, because pre-install hooks run before the ConfigMap exists.
 */}}
 {{- define "appgov.envMap" -}}
 {{- $root := .root }}
 {{- $v := index $root.Values .svc }}
+{{- /* The services listen on loopback unless told otherwise. */}}
 {{- $env := dict
+  "HOST" "0.0.0.0"
   "PORT" (toString $v.containerPort)
   "LOG_LEVEL" (default $root.Values.logLevel $v.logLevel)
   "KAFKA_BROKERS" (join "," $root.Values.kafka.brokers)
   "OTEL_SERVICE_NAME" (include "appgov.component" .)
 }}
-{{- with $root.Values.kafka.clientIdPrefix }}{{ $_ := set $env "KAFKA_CLIENT_ID" (printf "%s-%s" . (include "appgov.component" $)) }}{{ end }}
+{{- with $root.Values.kafka.topicPrefix }}{{ $_ := set $env "KAFKA_TOPIC_PREFIX" . }}{{ end }}
+{{- with $root.Values.kafka.groupPrefix }}{{ $_ := set $env "KAFKA_GROUP_PREFIX" . }}{{ end }}
 {{- with $root.Values.telemetry.otlpEndpoint }}{{ $_ := set $env "OTEL_EXPORTER_OTLP_ENDPOINT" . }}{{ end }}
-{{- if $v.vault.enabled }}
-{{- $_ := set $env "VAULT_ADDR" (required "vault.addr is required when a service has vault.enabled" $root.Values.vault.addr) }}
-{{- $_ := set $env "VAULT_AUTH_METHOD" $root.Values.vault.authMethod }}
-{{- if eq $root.Values.vault.authMethod "kubernetes" }}
-{{- $_ := set $env "VAULT_K8S_ROLE" (default (printf "appgov-%s" (include "appgov.component" .)) $v.vault.role) }}
-{{- $_ := set $env "VAULT_K8S_AUTH_PATH" $root.Values.vault.authPath }}
-{{- end }}
-{{- end }}
 {{- with $root.Values.auth.jwksUrl }}{{ $_ := set $env "JWT_JWKS_URL" . }}{{ end }}
+{{- with $root.Values.auth.issuer }}{{ $_ := set $env "JWT_ISSUER" . }}{{ end }}
+{{- with $root.Values.auth.audience }}{{ $_ := set $env "JWT_AUDIENCE" . }}{{ end }}
+{{- if $v.vault.enabled }}
+{{- $vault := $root.Values.vault }}
+{{- $_ := set $env "VAULT_ADDR" (required "vault.addr is required when a service has vault.enabled" $vault.addr) }}
+{{- $_ := set $env "VAULT_AUTH_METHOD" $vault.authMethod }}
+{{- $_ := set $env "VAULT_KV_MOUNT" $vault.kvMount }}
+{{- with $vault.pathPrefix }}{{ $_ := set $env "VAULT_PATH_PREFIX" . }}{{ end }}
+{{- if eq $vault.authMethod "kubernetes" }}
+{{- $_ := set $env "VAULT_KUBERNETES_ROLE" (default (printf "appgov-%s" (include "appgov.component" .)) $v.vault.role) }}
+{{- $_ := set $env "VAULT_KUBERNETES_MOUNT" $vault.authPath }}
+{{- end }}
+{{- end }}
 {{- range $k, $val := $v.env }}
 {{- $_ := set $env $k (toString $val) }}
 {{- end }}
