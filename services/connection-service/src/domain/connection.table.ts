@@ -1,0 +1,68 @@
+import type { OutboxDatabase } from '@appgov/db';
+import type { ColumnType, Generated } from 'kysely';
+
+export type ConnectionStatus = 'in_progress' | 'success' | 'error';
+export type SyncOutcome = 'requested' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type SyncTrigger = 'initial' | 'manual' | 'schedule' | 'token-updated';
+
+type Json<T> = ColumnType<T, string | undefined, string>;
+// pg returns bigint as string.
+type BigIntCol = ColumnType<string | null, number | null | undefined, number | null>;
+
+export interface ConnectionTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  domain: string;
+  token_last4: string;
+  token_fingerprint: string;
+  token_updated_at: Date;
+  token_updated_by_sub: string | null;
+  vault_version: number | null;
+  admin_role: string | null;
+  permission_warnings: Json<string[]>;
+  created_at: Date;
+  created_by_sub: string;
+  created_by_email: string;
+  status: ConnectionStatus;
+  status_reason_code: string | null;
+  status_message: string | null;
+  current_sync_id: string | null;
+  last_success_at: Date | null;
+  last_sync_finished_at: Date | null;
+  last_sync_duration_ms: BigIntCol;
+  next_sync_at: Date | null;
+  deleted_at: Date | null;
+  deleted_by_sub: string | null;
+}
+
+export interface SyncRunTable {
+  sync_id: string;
+  connection_id: string;
+  tenant_id: string;
+  trigger: string;
+  requested_at: Date;
+  requested_by_sub: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  duration_ms: BigIntCol;
+  outcome: SyncOutcome;
+  counts: Json<Record<string, number> | null>;
+  warnings: Json<unknown[] | null>;
+  error_code: string | null;
+  error_message: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface TenantSettingsTable {
+  tenant_id: string;
+  sync_interval_seconds: number | null;
+  updated_at: Generated<Date>;
+}
+
+/** The `connection` schema as kysely sees it. */
+export interface Database extends OutboxDatabase {
+  connections: ConnectionTable;
+  sync_runs: SyncRunTable;
+  tenant_settings: TenantSettingsTable;
+}

@@ -1,0 +1,8 @@
+import { type MigrationRecord, outboxMigrations } from '@appgov/db';
+import { connectionsMigration } from './20261129000100_connections.migration.js';
+
+/** Every migration of the `connection` schema, by timestamp-prefixed name. */
+export const migrations: MigrationRecord = {
+  ...outboxMigrations,
+  '20261129000100_connections': connectionsMigration,
+};

@@ -1,0 +1,44 @@
+import { type HttpApp, requireRole } from '@appgov/http';
+import { Type } from '@sinclair/typebox';
+import { type ConnectionDeps, listSyncs, operatorList } from '../domain/connection.service.js';
+import {
+  ConnectionIdParams,
+  errors,
+  OperatorConnection,
+  OperatorQuery,
+  SyncRun,
+  SyncsQuery,
+} from './schemas.js';
+
+/** C12: cross-tenant status for platform operators; no secrets, no catalog data. */
+export function registerOperatorRoutes(app: HttpApp, deps: ConnectionDeps): void {
+  const only = { preHandler: requireRole('operator') };
+  const tags = ['operator'];
+  app.get(
+    '/v1/operator/connections',
+    {
+      ...only,
+      schema: {
+        tags,
+        summary: 'Connection status across tenants (C12)',
+        querystring: OperatorQuery,
+        response: { 200: Type.Object({ items: Type.Array(OperatorConnection) }), ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ items: await operatorList(deps, request.query) }),
+  );
+  app.get(
+    '/v1/operator/connections/:id/syncs',
+    {
+      ...only,
+      schema: {
+        tags,
+        summary: "A connection's sync history and errors, any tenant (C12)",
+        params: ConnectionIdParams,
+        querystring: SyncsQuery,
+        response: { 200: Type.Object({ items: Type.Array(SyncRun) }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => ({ items: await listSyncs(deps, null, request.params.id, request.query.limit) }),
+  );
+}

@@ -1,0 +1,256 @@
+import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
+import { createDb, migrateToLatest, type OutboxRecord, OutboxRelay, pingDb } from '@appgov/db';
+import type { HttpApp } from '@appgov/http';
+import {
+  type ConsumerRunner,
+  createKafka,
+  createProducer,
+  type EventProducer,
+  ensureTopics,
+  type RawMessage,
+  runConsumer,
+} from '@appgov/kafka';
+import {
+  createOktaClientFactory,
+  type OktaBaseUrlResolver,
+  type OktaClientFactory,
+  type OktaClientFactoryOptions,
+  productionResolver,
+} from '@appgov/okta-client';
+import { createSecretStore, type SecretStore } from '@appgov/secrets';
+import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import { Redis } from 'ioredis';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import { buildApp } from './app.js';
+import { type Config, staleAfterMs } from './config.js';
+import { handle as handleSyncStatus } from './consumers/sync-status.consumer.js';
+import type { ConnectionDeps } from './domain/connection.service.js';
+import type { Database } from './domain/connection.table.js';
+import { SyncScheduler } from './domain/sync-scheduler.js';
+import { migrations } from './migrations/index.js';
+
+/** Test seams: everything else comes from the config. */
+export interface RuntimeOverrides {
+  logger?: AppLogger;
+  clock?: () => Date;
+  random?: () => number;
+  /** Wraps the relay's send (tests simulate Kafka being down). */
+  wrapSend?: (send: (records: OutboxRecord[]) => Promise<void>) => (records: OutboxRecord[]) => Promise<void>;
+  okta?: Partial<OktaClientFactoryOptions>;
+  secrets?: SecretStore;
+  /** Start the scheduler loop (default true; tests call `scheduler.tick()` themselves). */
+  scheduler?: boolean;
+  /** Start the sync-status consumer (default true). */
+  consumer?: boolean;
+  /** Start the outbox relay loop (default true). */
+  relay?: boolean;
+}
+
+/** The assembled service: the app plus everything it owns, with start/stop. */
+export interface Runtime {
+  config: Readonly<Config>;
+  app: HttpApp;
+  deps: ConnectionDeps;
+  db: Kysely<Database>;
+  redis: Redis;
+  kafka: Kafka;
+  producer: EventProducer;
+  relay: OutboxRelay;
+  scheduler: SyncScheduler;
+  registry: Registry;
+  logger: AppLogger;
+  /** Runs migrations, ensures topics, starts the relay, the consumer and the scheduler. */
+  start(): Promise<void>;
+  /** Stops consumers after in-flight work, then the relay, fastify, Kafka, Postgres and Redis. */
+  stop(): Promise<void>;
+}
+
+function oktaResolver(config: Config): { resolver: OktaBaseUrlResolver; insecure: boolean } {
+  if (config.OKTA_TEST_RESOLVE_TO_LOOPBACK && config.OKTA_BASE_URL_TEMPLATE) {
+    const template = config.OKTA_BASE_URL_TEMPLATE;
+    return {
+      resolver: { baseUrl: (domain) => template.replace('{domain}', domain), resolveAllTo: '127.0.0.1' },
+      insecure: true,
+    };
+  }
+  return { resolver: productionResolver(), insecure: false };
+}
+
+/** Builds the service from its config; nothing connects until `start()` (except lazy pools). */
+export async function createRuntime(
+  config: Readonly<Config>,
+  overrides: RuntimeOverrides = {},
+): Promise<Runtime> {
+  compileAllValidators();
+  const logger = overrides.logger ?? createLogger({ name: 'connection-service', level: config.LOG_LEVEL });
+  const registry = createMetricsRegistry('connection-service');
+  const db = createDb<Database>({
+    connectionString: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    applicationName: 'connection-service',
+  });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
+  const kafka = createKafka({ clientId: 'connection-service', brokers: config.KAFKA_BROKERS, logger });
+  const producer = createProducer(kafka, { logger });
+  const admin: Admin = kafka.admin();
+  const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
+
+  const secrets =
+    overrides.secrets ??
+    createSecretStore({
+      endpoint: config.VAULT_ADDR,
+      mount: config.VAULT_KV_MOUNT,
+      ...(config.VAULT_PATH_PREFIX ? { pathPrefix: config.VAULT_PATH_PREFIX } : {}),
+      auth:
+        config.VAULT_AUTH_METHOD === 'kubernetes'
+          ? {
+              method: 'kubernetes',
+              role: config.VAULT_KUBERNETES_ROLE,
+              jwtPath: config.VAULT_KUBERNETES_JWT_PATH,
+              mountPath: config.VAULT_KUBERNETES_MOUNT,
+            }
+          : { method: 'token', token: config.VAULT_TOKEN ?? '' },
+    });
+
+  const { resolver, insecure } = oktaResolver(config);
+  const okta: OktaClientFactory = createOktaClientFactory({
+    resolver,
+    allowInsecureForTests: insecure,
+    registry,
+    logger,
+    redis,
+    // Validation is interactive: a short retry budget keeps a dead Okta from holding the request.
+    retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
+    timeouts: { headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000, connectTimeoutMs: 5000 },
+    ...overrides.okta,
+  });
+
+  const deps: ConnectionDeps = {
+    db,
+    secrets,
+    okta,
+    topics,
+    clock: overrides.clock ?? (() => new Date()),
+    random: overrides.random ?? Math.random,
+    logger,
+    settings: {
+      allowCustomDomains: config.OKTA_ALLOW_CUSTOM_DOMAINS,
+      syncIntervalSeconds: config.SYNC_INTERVAL_SECONDS,
+      jitterRatio: config.SYNC_JITTER_RATIO,
+      stale: {
+        staleAfterMs: staleAfterMs(config),
+        runningStaleAfterMs: config.RUNNING_STALE_AFTER_SECONDS * 1000,
+      },
+    },
+  };
+
+  let producerConnected: Promise<void> | undefined;
+  const kafkaSend = async (records: OutboxRecord[]) => {
+    // Connects lazily so the service starts (and keeps its outbox) while Kafka is down.
+    producerConnected ??= producer.connect().catch((error: unknown) => {
+      producerConnected = undefined;
+      throw error;
+    });
+    await producerConnected;
+    const messages: RawMessage[] = records.map((r) => ({
+      topic: r.topic,
+      key: r.key,
+      value: JSON.stringify(r.value),
+      headers: r.headers,
+    }));
+    await producer.send(messages);
+  };
+  const relay = new OutboxRelay({
+    db,
+    send: overrides.wrapSend ? overrides.wrapSend(kafkaSend) : kafkaSend,
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+    maxBackoffMs: 10_000,
+    logger,
+    registry,
+    listenConnectionString: config.DATABASE_URL,
+  });
+  const scheduler = new SyncScheduler(deps, {
+    tickMs: config.SCHEDULER_TICK_MS,
+    batch: config.SCHEDULER_BATCH,
+    logger,
+  });
+
+  let adminConnected = false;
+  const app = await buildApp({
+    deps,
+    logger,
+    registry,
+    auth: {
+      hs256Secret: config.JWT_HS256_SECRET,
+      jwksUrl: config.JWT_JWKS_URL,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    },
+    redis,
+    redisKeyPrefix: config.REDIS_KEY_PREFIX,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    readiness: {
+      postgres: () => pingDb(db),
+      redis: () => redis.ping(),
+      kafka: async () => {
+        if (!adminConnected) {
+          await admin.connect();
+          adminConnected = true;
+        }
+        await admin.describeCluster();
+      },
+    },
+  });
+
+  let consumer: ConsumerRunner | undefined;
+  return {
+    config,
+    app,
+    deps,
+    db,
+    redis,
+    kafka,
+    producer,
+    relay,
+    scheduler,
+    registry,
+    logger,
+    async start() {
+      await migrateToLatest(db, migrations, config.DB_SCHEMA);
+      await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
+      await admin.connect();
+      adminConnected = true;
+      await ensureTopics(admin, topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }), { logger });
+      if (overrides.relay !== false) await relay.start();
+      if (overrides.consumer !== false) {
+        consumer = await runConsumer({
+          kafka,
+          groupId: `${config.KAFKA_GROUP_PREFIX}connection-service.sync-status`,
+          topics: [topics.syncStatus],
+          dlqTopic: topics.dlq,
+          logger,
+          metricsRegistry: registry,
+          handlers: {
+            'sync.started': (event) => handleSyncStatus({ db, logger }, event),
+            'sync.completed': (event) => handleSyncStatus({ db, logger }, event),
+            'sync.failed': (event) => handleSyncStatus({ db, logger }, event),
+          },
+        });
+      }
+      if (overrides.scheduler !== false) scheduler.start();
+    },
+    async stop() {
+      await scheduler.stop();
+      await consumer?.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
+      await relay.stop();
+      await app.close();
+      await producer.disconnect().catch(() => {});
+      if (adminConnected) await admin.disconnect().catch(() => {});
+      await okta.close();
+      await db.destroy();
+      redis.disconnect();
+    },
+  };
+}
