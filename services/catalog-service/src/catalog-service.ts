@@ -1,0 +1,158 @@
+import { type Dataset, topicNames } from '@appgov/contracts';
+import { createDb, migrateToLatest, OutboxRelay } from '@appgov/db';
+import type { HttpApp } from '@appgov/http';
+import { type ConsumerRunner, createKafka, createProducer, ensureTopics, runConsumer } from '@appgov/kafka';
+import { type AppLogger, createLogger, createMetricsRegistry, defineCounter, type Registry } from '@appgov/telemetry';
+import { topicSpecs } from '@appgov/contracts';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { buildApp } from './app.js';
+import type { CatalogConfig } from './config.js';
+import { handle as handleConnectionEvent } from './consumers/connections.consumer.js';
+import { handle as handleRecords } from './consumers/okta-records.consumer.js';
+import { catalogMigrations } from './migrations/index.js';
+
+/** Test hooks of {@link startCatalogService}. */
+export interface StartOptions {
+  logger?: AppLogger;
+  registry?: Registry;
+  now?: () => Date;
+  /** Skip the Kafka consumers and relay (HTTP-only tests). */
+  withoutKafka?: boolean;
+  redisKeyPrefix?: string;
+  /** Outbox relay poll interval (tests shorten it). */
+  relayPollMs?: number;
+}
+
+/** A running catalog service: its app (not listening), db and a stop function. */
+export interface CatalogService {
+  app: HttpApp;
+  db: Kysely<any>;
+  relay: OutboxRelay | undefined;
+  consumers: ConsumerRunner[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the service: migrations, topics, the okta-records and connections consumers, the outbox
+ * relay and the HTTP app. `stop` drains in reverse order (consumers finish in-flight work first).
+ */
+export async function startCatalogService(config: CatalogConfig, options: StartOptions = {}): Promise<CatalogService> {
+  const logger = options.logger ?? createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
+  const registry = options.registry ?? createMetricsRegistry('catalog-service');
+  const now = options.now ?? (() => new Date());
+  const db = createDb<any>({
+    connectionString: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    max: config.DB_POOL_MAX,
+    applicationName: 'catalog-service',
+  });
+  const stops: Array<() => Promise<unknown>> = [() => db.destroy()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn({ err: error }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    await migrateToLatest(db, catalogMigrations, config.DB_SCHEMA);
+    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    redis.on('error', () => {});
+    await redis.connect();
+    stops.push(async () => redis.quit());
+
+    const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
+    const consumers: ConsumerRunner[] = [];
+    let relay: OutboxRelay | undefined;
+    const readiness: Record<string, () => Promise<unknown>> = {};
+    if (!options.withoutKafka) {
+      const kafka = createKafka({ clientId: 'catalog-service', brokers: config.KAFKA_BROKERS, logger });
+      const admin = kafka.admin();
+      await admin.connect();
+      stops.push(() => admin.disconnect());
+      await ensureTopics(admin, topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }), { logger });
+      readiness.kafka = () => admin.describeCluster();
+      const producer = createProducer(kafka, { logger });
+      await producer.connect();
+      stops.push(() => producer.disconnect());
+      relay = new OutboxRelay({
+        db,
+        schema: config.DB_SCHEMA,
+        logger,
+        registry,
+        pollIntervalMs: options.relayPollMs ?? 1000,
+        listenConnectionString: config.DATABASE_URL,
+        batchSize: 500,
+        send: (records) =>
+          producer.send(
+            records.map((r) => ({
+              topic: r.topic,
+              key: r.key,
+              value: r.value === null ? null : JSON.stringify(r.value),
+              headers: r.headers,
+            })),
+          ),
+      });
+      await relay.start();
+      const started = relay;
+      stops.push(() => started.stop());
+
+      const rows = defineCounter(registry, {
+        name: 'appgov_catalog_rows_written_total',
+        help: 'Okta records applied to the catalog, by dataset',
+        labelNames: ['dataset'],
+      });
+      const group = `${config.KAFKA_GROUP_PREFIX}catalog-service`;
+      const recordsDeps = {
+        db,
+        topics,
+        now,
+        logger,
+        rules: { superAdminThreshold: config.SUPER_ADMIN_THRESHOLD },
+        onRows: (dataset: Dataset, n: number) => rows.inc({ dataset }, n),
+      };
+      consumers.push(
+        await runConsumer({
+          kafka,
+          groupId: `${group}.okta-records`,
+          topics: [topics.oktaRecords],
+          dlqTopic: topics.dlq,
+          handlers: {},
+          eachBatch: { handler: (items) => handleRecords(recordsDeps, items), maxItems: 200 },
+          partitionsConcurrently: config.RECORDS_PARTITIONS_CONCURRENTLY,
+          logger,
+          metricsRegistry: registry,
+        }),
+      );
+      consumers.push(
+        await runConsumer({
+          kafka,
+          groupId: `${group}.connections`,
+          topics: [topics.connections],
+          dlqTopic: topics.dlq,
+          handlers: { 'connection.deleted': (event) => handleConnectionEvent({ db, topics, now }, event) },
+          logger,
+          metricsRegistry: registry,
+        }),
+      );
+      for (const c of consumers) stops.push(() => c.stop());
+    }
+    const app = await buildApp({
+      config,
+      db,
+      logger,
+      registry,
+      redis,
+      redisKeyPrefix: options.redisKeyPrefix,
+      readiness,
+    });
+    stops.push(() => app.close());
+    return { app, db, relay, consumers, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+import type { CloudEvent, TopicId } from '@appgov/contracts';
+import { withTransaction } from '@appgov/db';
+import type { Kysely } from 'kysely';
+import { purgeConnection } from '../domain/connection-purge.js';
+import { OutboxBatch } from '../domain/inventory-outbox.js';
+
+/** What the connections handler needs. */
+export interface ConnectionsDeps {
+  db: Kysely<any>;
+  topics: Readonly<Record<TopicId, string>>;
+  now: () => Date;
+}
+
+/** `connection.deleted`: purge the connection's catalog rows and publish the removals (idempotent). */
+export async function handle(deps: ConnectionsDeps, event: CloudEvent<'connection.deleted'>): Promise<void> {
+  const { connectionId, tenantId } = event.data;
+  await withTransaction(deps.db, async (trx) => {
+    const outbox = new OutboxBatch(deps.topics, tenantId, connectionId, deps.now());
+    await purgeConnection(trx, outbox);
+    await outbox.flush(trx);
+  });
+}

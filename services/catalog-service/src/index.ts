@@ -1,0 +1,3 @@
+export * from './app.js';
+export * from './catalog-service.js';
+export * from './config.js';

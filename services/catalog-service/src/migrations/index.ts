@@ -1,0 +1,10 @@
+import { type MigrationRecord, outboxMigrations } from '@appgov/db';
+import { catalogTablesMigration } from './20261129000100_catalog-tables.migration.js';
+
+export { READER_ROLE } from './20261129000100_catalog-tables.migration.js';
+
+/** Every catalog migration by name (timestamp order). */
+export const catalogMigrations: MigrationRecord = {
+  ...outboxMigrations,
+  '20261129000100_catalog_tables': catalogTablesMigration,
+};
