@@ -1,0 +1,61 @@
+import { loadConfig, Secret, type Static, Type } from '@appgov/config';
+
+/** Every variable notification-service reads; the config type is derived from it. */
+export const NotificationConfigSchema = Type.Object({
+  PORT: Type.Integer({ default: 8084, minimum: 0, maximum: 65535 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  DATABASE_URL: Type.String({ default: 'postgres://appgov:appgov@127.0.0.1:55432/appgov' }),
+  DB_SCHEMA: Type.String({ default: 'notification', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379' }),
+  REDIS_KEY_PREFIX: Type.String({ default: 'appgov:notification:' }),
+  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:59092' }),
+  KAFKA_TOPIC_PREFIX: Type.String({ default: '' }),
+  KAFKA_GROUP_PREFIX: Type.String({ default: '' }),
+  JWT_HS256_SECRET: Type.Optional(Secret({ minLength: 16 })),
+  JWT_JWKS_URL: Type.Optional(Type.String()),
+  JWT_ISSUER: Type.Optional(Type.String()),
+  JWT_AUDIENCE: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.String({ default: 'info' }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+
+  SMTP_HOST: Type.String({ default: '127.0.0.1' }),
+  SMTP_PORT: Type.Integer({ default: 587, minimum: 1, maximum: 65535 }),
+  /** true: implicit TLS (port 465); false: STARTTLS when the server offers it. */
+  SMTP_SECURE: Type.Boolean({ default: false }),
+  SMTP_USER: Type.Optional(Type.String()),
+  SMTP_PASSWORD: Type.Optional(Secret()),
+  SMTP_FROM: Type.String({ default: 'Appgov <no-reply@appgov.local>' }),
+  SMTP_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+
+  /** Product name and links used in emails when a tenant has no settings of its own. */
+  DEFAULT_PRODUCT_NAME: Type.String({ default: 'Appgov' }),
+  APP_BASE_URL: Type.String({ default: 'http://localhost:3000' }),
+  SUPPORT_URL: Type.String({ default: 'https://appgov.dev/support' }),
+
+  /**
+   * TEST-ONLY allowance: lets webhook targets use http:// and loopback/private/link-local addresses
+   * (the test receivers listen on 127.0.0.1). Never set it in production: it opens SSRF.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 50 }),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ default: 8, minimum: 1 }),
+  /** Consecutive failed deliveries after which a webhook is disabled and its admin emailed. */
+  WEBHOOK_DISABLE_AFTER: Type.Integer({ default: 5, minimum: 1 }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ default: 2000, minimum: 1 }),
+  WEBHOOK_RETRY_MAX_MS: Type.Integer({ default: 600_000, minimum: 1 }),
+  EMAIL_RETRY_BASE_MS: Type.Integer({ default: 2000, minimum: 1 }),
+  EMAIL_RETRY_MAX_MS: Type.Integer({ default: 300_000, minimum: 1 }),
+  /** How often the email and webhook senders look for due rows. */
+  SENDER_POLL_INTERVAL_MS: Type.Integer({ default: 500, minimum: 10 }),
+  /** A claimed row is invisible to other replicas for this long (a crashed sender's rows come back). */
+  SENDER_LEASE_MS: Type.Integer({ default: 60_000, minimum: 100 }),
+});
+
+/** notification-service configuration. */
+export type NotificationConfig = Static<typeof NotificationConfigSchema>;
+
+/** Reads and validates the environment once (fails naming every bad variable). */
+export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
+  return loadConfig(NotificationConfigSchema, env);
+}

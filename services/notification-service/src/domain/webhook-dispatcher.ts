@@ -1,0 +1,271 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { errorMessage } from '@appgov/errors';
+import { type AppLogger, redactSecrets } from '@appgov/telemetry';
+import { retryDelayMs } from './backoff.js';
+import type { Clock } from './clock.js';
+import type { NotificationDb } from './db.js';
+import { enqueueEmail } from './email-queue.repository.js';
+import { renderWebhookDisabled } from './email-templates.js';
+import type { NotificationMetrics } from './notification.metrics.js';
+import { PollLoop } from './poll-loop.js';
+import { type BrandingDefaults, brandingOf } from './settings.repository.js';
+import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from './webhook.repository.js';
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
+import { isBlockedAddress } from './webhook-target.js';
+
+/** Options of {@link WebhookDispatcher}. */
+export interface WebhookDispatcherOptions {
+  db: NotificationDb;
+  clock: Clock;
+  logger: AppLogger;
+  metrics: NotificationMetrics;
+  /** TEST-ONLY allowance: internal targets and http:// are accepted. */
+  allowPrivateTargets: boolean;
+  timeoutMs: number;
+  maxAttempts: number;
+  disableAfter: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  pollIntervalMs: number;
+  leaseMs: number;
+  branding: BrandingDefaults;
+  batchSize?: number;
+}
+
+/** The outcome of one HTTP attempt. */
+interface AttemptResult {
+  statusCode: number | null;
+  error: string | null;
+  retryAfterMs: number | null;
+  /** The target resolved to a forbidden address: never retried. */
+  forbidden: boolean;
+}
+
+class ForbiddenTargetError extends Error {}
+
+/**
+ * Resolves like dns.lookup, then refuses internal addresses: the check happens on the address the
+ * socket will really connect to, so a DNS answer that changed since creation cannot reach inside.
+ */
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, '', 4);
+    const list = addresses as unknown as LookupAddress[];
+    const bad = list.find((a) => isBlockedAddress(a.address));
+    if (bad || list.length === 0) {
+      return callback(new ForbiddenTargetError('target resolves to a forbidden address'), '', 4);
+    }
+    if ((options as { all?: boolean }).all) return (callback as any)(null, list);
+    const first = list[0] as LookupAddress;
+    callback(null, first.address, first.family);
+  });
+};
+
+function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  allowPrivate: boolean,
+): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const isHttps = url.protocol === 'https:';
+    if (!isHttps && !allowPrivate) {
+      resolve({ statusCode: null, error: 'https is required', retryAfterMs: null, forbidden: true });
+      return;
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!allowPrivate && isBlockedAddress(host) && /^[\d.:a-f]+$/i.test(host)) {
+      resolve({
+        statusCode: null,
+        error: 'target is a forbidden address',
+        retryAfterMs: null,
+        forbidden: true,
+      });
+      return;
+    }
+    const request = (isHttps ? https : http).request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body).toString() },
+        timeout: timeoutMs,
+        ...(allowPrivate ? {} : { lookup: guardedLookup }),
+        agent: false,
+      },
+      (response) => {
+        // The body is irrelevant; drain at most a little and finish.
+        response.resume();
+        const retryAfter = Number(response.headers['retry-after']);
+        resolve({
+          statusCode: response.statusCode ?? null,
+          error: null,
+          retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : null,
+          forbidden: false,
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', (error) => {
+      resolve({
+        statusCode: null,
+        error: redactSecrets(errorMessage(error)),
+        retryAfterMs: null,
+        forbidden: error instanceof ForbiddenTargetError,
+      });
+    });
+    request.end(body);
+  });
+}
+
+const retryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/**
+ * Sends queued webhook deliveries, signed per attempt. 2xx delivers; 5xx, 408, 429, timeouts and
+ * network errors retry with exponential backoff (429 honours Retry-After) up to `maxAttempts`; any
+ * other answer fails at once. A webhook whose deliveries fail `disableAfter` times in a row is
+ * disabled and its creator emailed.
+ */
+export class WebhookDispatcher {
+  readonly #o: WebhookDispatcherOptions;
+  readonly #loop: PollLoop;
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.#o = options;
+    this.#loop = new PollLoop('webhook', () => this.sendDue(), options.pollIntervalMs, options.logger);
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  poke(): void {
+    this.#loop.poke();
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
+  }
+
+  async sendDue(): Promise<number> {
+    const now = this.#o.clock.now();
+    const claimed = await claimDueDeliveries(
+      this.#o.db,
+      now,
+      new Date(now.getTime() + this.#o.leaseMs),
+      this.#o.batchSize ?? 20,
+    );
+    await Promise.all(claimed.map((d) => this.#deliver(d)));
+    return claimed.length;
+  }
+
+  async #deliver(d: ClaimedDelivery): Promise<void> {
+    const { clock, logger, metrics } = this.#o;
+    const at = clock.now();
+    const timestamp = Math.floor(at.getTime() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Appgov-Webhooks/1',
+      [SIGNATURE_HEADER]: signatureHeader(d.secret, timestamp, d.body),
+      'appgov-event-id': d.eventId,
+      'appgov-event-type': d.eventType,
+      'appgov-delivery-id': d.id,
+      'appgov-delivery-attempt': String(d.attempts),
+    };
+    const started = performance.now();
+    const result = await post(
+      new URL(d.url),
+      d.body,
+      headers,
+      this.#o.timeoutMs,
+      this.#o.allowPrivateTargets,
+    );
+    const latencyMs = Math.round(performance.now() - started);
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const retry =
+      !ok &&
+      !result.forbidden &&
+      d.attempts < this.#o.maxAttempts &&
+      (result.statusCode === null || retryableStatus(result.statusCode));
+    const status = ok ? 'delivered' : retry ? 'pending' : 'failed';
+    let nextAttemptAt: Date | null = null;
+    if (retry) {
+      const backoff = retryDelayMs(d.attempts, this.#o.retryBaseMs, this.#o.retryMaxMs);
+      const wait = Math.min(Math.max(backoff, result.retryAfterMs ?? 0), this.#o.retryMaxMs);
+      nextAttemptAt = new Date(clock.now().getTime() + wait);
+    }
+    const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
+    await this.#o.db.transaction().execute(async (trx) => {
+      await recordAttempt(trx, {
+        deliveryId: d.id,
+        attempt: d.attempts,
+        at,
+        statusCode: result.statusCode,
+        error,
+        latencyMs,
+        status,
+        nextAttemptAt,
+      });
+      if (ok) {
+        await trx
+          .updateTable('webhooks')
+          .set({ consecutive_failures: 0 })
+          .where('id', '=', d.webhookId)
+          .execute();
+      } else if (status === 'failed') {
+        const hook = await trx
+          .updateTable('webhooks')
+          .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
+          .where('id', '=', d.webhookId)
+          .returning(['consecutive_failures', 'enabled', 'url', 'created_by_email', 'tenant_id'])
+          .executeTakeFirst();
+        if (hook?.enabled && hook.consecutive_failures >= this.#o.disableAfter) {
+          await trx
+            .updateTable('webhooks')
+            .set({
+              enabled: false,
+              disabled_reason: `${hook.consecutive_failures} consecutive failed deliveries`,
+              updated_at: at,
+            })
+            .where('id', '=', d.webhookId)
+            .execute();
+          const branding = await brandingOf(trx, hook.tenant_id, this.#o.branding);
+          await enqueueEmail(trx, {
+            tenantId: hook.tenant_id,
+            dedupeKey: `webhook-disabled:${d.webhookId}:${d.id}`,
+            kind: 'webhook_disabled',
+            to: hook.created_by_email ? [hook.created_by_email] : [],
+            email: renderWebhookDisabled(branding, {
+              webhookId: d.webhookId,
+              url: hook.url,
+              failures: hook.consecutive_failures,
+            }),
+            now: at,
+          });
+          logger.warn(
+            { webhookId: d.webhookId, tenantId: hook.tenant_id },
+            'webhook disabled after repeated failures',
+          );
+        }
+      }
+    });
+    if (ok) metrics.sent.inc({ channel: 'webhook' });
+    else metrics.failed.inc({ channel: 'webhook' });
+    logger.info(
+      {
+        deliveryId: d.id,
+        webhookId: d.webhookId,
+        tenantId: d.tenantId,
+        attempt: d.attempts,
+        statusCode: result.statusCode,
+        latencyMs,
+        outcome: status,
+        ...(error ? { error } : {}),
+      },
+      'webhook attempt',
+    );
+  }
+}

@@ -1,0 +1,383 @@
+import { sql } from 'kysely';
+import type { Executor, NotificationDb, NotificationTrx } from './db.js';
+import type { DeliveryStatus, WebhookFormat } from './notification.table.js';
+
+/** A webhook as the API shows it (never the secret). */
+export interface WebhookView {
+  id: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  format: WebhookFormat;
+  enabled: boolean;
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const viewColumns = [
+  'id',
+  'url',
+  'description',
+  'event_types',
+  'format',
+  'enabled',
+  'disabled_reason',
+  'consecutive_failures',
+  'created_at',
+  'updated_at',
+] as const;
+
+type ViewRow = {
+  id: string;
+  url: string;
+  description: string | null;
+  event_types: string[];
+  format: WebhookFormat;
+  enabled: boolean;
+  disabled_reason: string | null;
+  consecutive_failures: number;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const toView = (r: ViewRow): WebhookView => ({
+  id: r.id,
+  url: r.url,
+  description: r.description,
+  eventTypes: r.event_types,
+  format: r.format,
+  enabled: r.enabled,
+  disabledReason: r.disabled_reason,
+  consecutiveFailures: r.consecutive_failures,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export async function createWebhook(
+  db: Executor,
+  input: {
+    tenantId: string;
+    url: string;
+    description: string | null;
+    eventTypes: string[];
+    format: WebhookFormat;
+    secret: string;
+    createdBySub: string;
+    createdByEmail: string | null;
+  },
+): Promise<WebhookView> {
+  const row = await db
+    .insertInto('webhooks')
+    .values({
+      tenant_id: input.tenantId,
+      url: input.url,
+      description: input.description,
+      event_types: input.eventTypes,
+      format: input.format,
+      secret: input.secret,
+      disabled_reason: null,
+      created_by_sub: input.createdBySub,
+      created_by_email: input.createdByEmail,
+    })
+    .returning(viewColumns)
+    .executeTakeFirstOrThrow();
+  return toView(row);
+}
+
+export async function listWebhooks(db: Executor, tenantId: string): Promise<WebhookView[]> {
+  const rows = await db
+    .selectFrom('webhooks')
+    .select(viewColumns)
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toView);
+}
+
+export async function getWebhook(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<WebhookView | undefined> {
+  const row = await db
+    .selectFrom('webhooks')
+    .select(viewColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toView(row) : undefined;
+}
+
+export async function updateWebhook(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  patch: {
+    url?: string;
+    description?: string | null;
+    eventTypes?: string[];
+    format?: WebhookFormat;
+    enabled?: boolean;
+  },
+): Promise<WebhookView | undefined> {
+  const row = await db
+    .updateTable('webhooks')
+    .set({
+      ...(patch.url !== undefined ? { url: patch.url } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.eventTypes !== undefined ? { event_types: patch.eventTypes } : {}),
+      ...(patch.format !== undefined ? { format: patch.format } : {}),
+      // Re-enabling starts the failure count afresh.
+      ...(patch.enabled === true ? { enabled: true, disabled_reason: null, consecutive_failures: 0 } : {}),
+      ...(patch.enabled === false ? { enabled: false, disabled_reason: 'disabled by an admin' } : {}),
+      updated_at: new Date(),
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returning(viewColumns)
+    .executeTakeFirst();
+  return row ? toView(row) : undefined;
+}
+
+export async function deleteWebhook(db: Executor, tenantId: string, id: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('webhooks')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Enabled webhooks of a tenant subscribed to `eventType` (or to `*`). */
+export async function subscribedWebhooks(trx: NotificationTrx, tenantId: string, eventType: string) {
+  return trx
+    .selectFrom('webhooks')
+    .select(['id', 'format'])
+    .where('tenant_id', '=', tenantId)
+    .where('enabled', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb(sql.val(eventType), '=', eb.fn.any('event_types')),
+        eb(sql.val('*'), '=', eb.fn.any('event_types')),
+      ]),
+    )
+    .execute();
+}
+
+/** Queues one delivery per webhook; a webhook that already has this event gets none. */
+export async function enqueueDeliveries(
+  trx: NotificationTrx,
+  rows: {
+    webhookId: string;
+    tenantId: string;
+    eventId: string;
+    eventType: string;
+    body: string;
+    now: Date;
+  }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await trx
+    .insertInto('webhook_deliveries')
+    .values(
+      rows.map((r) => ({
+        webhook_id: r.webhookId,
+        tenant_id: r.tenantId,
+        event_id: r.eventId,
+        event_type: r.eventType,
+        body: r.body,
+        next_attempt_at: r.now,
+        last_status_code: null,
+        last_error: null,
+        last_latency_ms: null,
+        completed_at: null,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
+    .returning('id')
+    .execute();
+  return inserted.length;
+}
+
+/** A delivery taken by the dispatcher, with what it needs to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  webhookId: string;
+  tenantId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+  attempts: number;
+  url: string;
+  secret: string;
+}
+
+/** Takes due deliveries of enabled webhooks and leases them until `leaseUntil`. */
+export async function claimDueDeliveries(
+  db: NotificationDb,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const rows = await db
+    .updateTable('webhook_deliveries as d')
+    .set((eb) => ({ next_attempt_at: leaseUntil, attempts: eb('d.attempts', '+', 1) }))
+    .from('webhooks as w')
+    .whereRef('w.id', '=', 'd.webhook_id')
+    .where('d.id', 'in', (qb) =>
+      qb
+        .selectFrom('webhook_deliveries as q')
+        .innerJoin('webhooks as qw', 'qw.id', 'q.webhook_id')
+        .select('q.id')
+        .where('q.status', '=', 'pending')
+        .where('qw.enabled', '=', true)
+        .where('q.next_attempt_at', '<=', now)
+        .orderBy('q.next_attempt_at')
+        .orderBy('q.id')
+        .limit(limit)
+        .forUpdate('q')
+        .skipLocked(),
+    )
+    .returning([
+      'd.id',
+      'd.webhook_id',
+      'd.tenant_id',
+      'd.event_id',
+      'd.event_type',
+      'd.body',
+      'd.attempts',
+      'w.url',
+      'w.secret',
+    ])
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    webhookId: r.webhook_id,
+    tenantId: r.tenant_id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    body: r.body,
+    attempts: r.attempts,
+    url: r.url,
+    secret: r.secret,
+  }));
+}
+
+/** Records one attempt and the delivery's new state. */
+export async function recordAttempt(
+  trx: NotificationTrx,
+  input: {
+    deliveryId: string;
+    attempt: number;
+    at: Date;
+    statusCode: number | null;
+    error: string | null;
+    latencyMs: number;
+    status: DeliveryStatus;
+    nextAttemptAt: Date | null;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('webhook_attempts')
+    .values({
+      delivery_id: input.deliveryId,
+      attempt: input.attempt,
+      at: input.at,
+      status_code: input.statusCode,
+      error: input.error,
+      latency_ms: input.latencyMs,
+    })
+    .execute();
+  await trx
+    .updateTable('webhook_deliveries')
+    .set({
+      status: input.status,
+      last_status_code: input.statusCode,
+      last_error: input.error,
+      last_latency_ms: input.latencyMs,
+      ...(input.nextAttemptAt ? { next_attempt_at: input.nextAttemptAt } : {}),
+      ...(input.status !== 'pending' ? { completed_at: input.at } : {}),
+    })
+    .where('id', '=', input.deliveryId)
+    .execute();
+}
+
+/** A delivery with its attempts, for the log. */
+export interface DeliveryView {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastLatencyMs: number | null;
+  createdAt: string;
+  completedAt: string | null;
+  attemptLog: {
+    attempt: number;
+    at: string;
+    statusCode: number | null;
+    error: string | null;
+    latencyMs: number;
+  }[];
+}
+
+/** The newest deliveries of a webhook first; `before` is the `createdAt|id` cursor of the last page. */
+export async function listDeliveries(
+  db: Executor,
+  tenantId: string,
+  webhookId: string,
+  options: { limit: number; before?: { createdAt: Date; id: string } | undefined },
+): Promise<DeliveryView[]> {
+  let query = db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('webhook_id', '=', webhookId);
+  if (options.before) {
+    const b = options.before;
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', b.createdAt),
+        eb.and([eb('created_at', '=', b.createdAt), eb('id', '<', b.id)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  if (rows.length === 0) return [];
+  const attempts = await db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where(
+      'delivery_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('attempt')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    status: r.status,
+    attempts: r.attempts,
+    lastStatusCode: r.last_status_code,
+    lastError: r.last_error,
+    lastLatencyMs: r.last_latency_ms,
+    createdAt: r.created_at.toISOString(),
+    completedAt: r.completed_at?.toISOString() ?? null,
+    attemptLog: attempts
+      .filter((a) => a.delivery_id === r.id)
+      .map((a) => ({
+        attempt: a.attempt,
+        at: a.at.toISOString(),
+        statusCode: a.status_code,
+        error: a.error,
+        latencyMs: a.latency_ms,
+      })),
+  }));
+}

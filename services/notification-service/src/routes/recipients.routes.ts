@@ -1,0 +1,67 @@
+import { ConflictError, NotFoundError } from '@appgov/errors';
+import { type HttpApp, requireRole } from '@appgov/http';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../app.js';
+import { addRecipient, listRecipients, removeRecipient } from '../domain/recipient.repository.js';
+
+const Recipient = Type.Object({ id: Type.String(), email: Type.String(), createdAt: Type.String() });
+const problem = { $ref: 'Problem#' } as const;
+
+/** /v1/notifications/recipients: who gets a tenant's emails besides the admin who added a connection. */
+export function recipientsRoutes(app: HttpApp, deps: AppDeps): void {
+  app.get(
+    '/v1/notifications/recipients',
+    {
+      preHandler: requireRole('viewer'),
+      schema: {
+        tags: ['recipients'],
+        summary: 'List subscribed recipients',
+        response: { 200: Type.Object({ items: Type.Array(Recipient) }), 401: problem, 403: problem },
+      },
+    },
+    async (request) => ({ items: await listRecipients(deps.db, request.auth!.tenant) }),
+  );
+
+  app.post(
+    '/v1/notifications/recipients',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['recipients'],
+        summary: 'Subscribe an email address',
+        body: Type.Object(
+          { email: Type.String({ format: 'email', maxLength: 254 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Recipient, 400: problem, 401: problem, 403: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const auth = request.auth!;
+      const created = await addRecipient(deps.db, auth.tenant, request.body.email, auth.sub);
+      if (!created) {
+        throw new ConflictError('NOTIFICATION_RECIPIENT_EXISTS', 'This address is already subscribed.');
+      }
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/v1/notifications/recipients/:id',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['recipients'],
+        summary: 'Unsubscribe a recipient',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      if (!(await removeRecipient(deps.db, request.auth!.tenant, request.params.id))) {
+        throw new NotFoundError('NOTIFICATION_RECIPIENT_NOT_FOUND', 'No such recipient.');
+      }
+      return reply.code(204).send(null);
+    },
+  );
+}

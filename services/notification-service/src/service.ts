@@ -1,0 +1,201 @@
+import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
+import { createDb, migrateToLatest, pingDb } from '@appgov/db';
+import type { HttpApp } from '@appgov/http';
+import { type ConsumerRunner, createKafka, ensureTopics, runConsumer } from '@appgov/kafka';
+import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { buildApp } from './app.js';
+import type { NotificationConfig } from './config.js';
+import { notificationHandlers } from './consumers/index.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import type { NotificationDb } from './domain/db.js';
+import { EmailSender } from './domain/email-sender.js';
+import { notificationMetrics } from './domain/notification.metrics.js';
+import type { NotificationDatabase } from './domain/notification.table.js';
+import type { ProcessorDeps } from './domain/notification-processor.js';
+import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
+import { notificationMigrations } from './migrations/index.js';
+
+/** The topics this service reads. */
+export const CONSUMED_TOPICS: TopicId[] = ['connections', 'syncStatus', 'appInventory'];
+
+/** Test seams: a clock, a logger or registry to inspect, consumer tuning. */
+export interface ServiceOverrides {
+  clock?: Clock;
+  logger?: AppLogger;
+  registry?: Registry;
+  consumerMaxAttempts?: number;
+  lagIntervalMs?: number;
+}
+
+/** The running parts of notification-service. */
+export interface NotificationService {
+  app: HttpApp;
+  db: NotificationDb;
+  redis: Redis;
+  kafka: Kafka;
+  logger: AppLogger;
+  registry: Registry;
+  emailSender: EmailSender;
+  webhookDispatcher: WebhookDispatcher;
+  processorDeps: ProcessorDeps;
+  /** Migrations, topics, consumer and sender loops. */
+  start(): Promise<void>;
+  /** Stops the consumer first (its in-flight event commits), then the senders, fastify, Postgres, Redis. */
+  stop(): Promise<void>;
+}
+
+/** Wires everything from config; nothing connects or listens until `start()` (and server.ts listens). */
+export async function createService(
+  config: NotificationConfig,
+  overrides: ServiceOverrides = {},
+): Promise<NotificationService> {
+  const logger = overrides.logger ?? createLogger({ name: 'notification-service', level: config.LOG_LEVEL });
+  const registry = overrides.registry ?? createMetricsRegistry('notification-service');
+  const clock = overrides.clock ?? systemClock;
+  const metrics = notificationMetrics(registry);
+  const db = createDb<NotificationDatabase>({
+    connectionString: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    applicationName: 'notification-service',
+  });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
+  const kafka = createKafka({ clientId: 'notification-service', brokers: config.KAFKA_BROKERS, logger });
+  const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
+  const branding = {
+    productName: config.DEFAULT_PRODUCT_NAME,
+    appUrl: config.APP_BASE_URL,
+    supportUrl: config.SUPPORT_URL,
+  };
+
+  const emailSender = new EmailSender({
+    db,
+    clock,
+    logger,
+    metrics,
+    smtp: {
+      host: config.SMTP_HOST,
+      port: config.SMTP_PORT,
+      secure: config.SMTP_SECURE,
+      user: config.SMTP_USER,
+      password: config.SMTP_PASSWORD,
+      from: config.SMTP_FROM,
+      timeoutMs: config.SMTP_TIMEOUT_MS,
+    },
+    retryBaseMs: config.EMAIL_RETRY_BASE_MS,
+    retryMaxMs: config.EMAIL_RETRY_MAX_MS,
+    pollIntervalMs: config.SENDER_POLL_INTERVAL_MS,
+    leaseMs: config.SENDER_LEASE_MS,
+  });
+  const webhookDispatcher = new WebhookDispatcher({
+    db,
+    clock,
+    logger,
+    metrics,
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    disableAfter: config.WEBHOOK_DISABLE_AFTER,
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+    pollIntervalMs: config.SENDER_POLL_INTERVAL_MS,
+    leaseMs: config.SENDER_LEASE_MS,
+    branding,
+  });
+  const processorDeps: ProcessorDeps = {
+    db,
+    clock,
+    logger,
+    branding,
+    onQueued: () => {
+      emailSender.poke();
+      webhookDispatcher.poke();
+    },
+  };
+
+  const admin = kafka.admin();
+  let adminConnected = false;
+  const app = await buildApp({
+    db,
+    redis,
+    redisKeyPrefix: config.REDIS_KEY_PREFIX,
+    logger,
+    registry,
+    auth: {
+      hs256Secret: config.JWT_HS256_SECRET,
+      jwksUrl: config.JWT_JWKS_URL,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    },
+    branding,
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    pokeWebhooks: () => webhookDispatcher.poke(),
+    readiness: {
+      postgres: () => pingDb(db),
+      redis: () => redis.ping(),
+      kafka: async () => {
+        if (!adminConnected) throw new Error('Kafka admin not connected');
+        await admin.describeCluster();
+      },
+    },
+  });
+
+  let consumer: ConsumerRunner | undefined;
+  let started = false;
+  return {
+    app,
+    db,
+    redis,
+    kafka,
+    logger,
+    registry,
+    emailSender,
+    webhookDispatcher,
+    processorDeps,
+    async start() {
+      await migrateToLatest(db, notificationMigrations, config.DB_SCHEMA);
+      await redis.connect().catch((error: unknown) => {
+        // Rate limit and Idempotency-Key degrade without Redis; readiness reports it.
+        logger.warn({ err: error }, 'redis unavailable at boot');
+      });
+      await admin.connect();
+      adminConnected = true;
+      await ensureTopics(
+        admin,
+        topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }).filter((s) =>
+          [...CONSUMED_TOPICS, 'dlq'].includes(s.id),
+        ),
+        { logger },
+      );
+      consumer = await runConsumer({
+        kafka,
+        groupId: `${config.KAFKA_GROUP_PREFIX}notification-service`,
+        topics: CONSUMED_TOPICS.map((id) => topics[id]),
+        handlers: notificationHandlers(processorDeps),
+        dlqTopic: topics.dlq,
+        logger,
+        metricsRegistry: registry,
+        ...(overrides.consumerMaxAttempts ? { maxAttempts: overrides.consumerMaxAttempts } : {}),
+        ...(overrides.lagIntervalMs !== undefined ? { lagIntervalMs: overrides.lagIntervalMs } : {}),
+      });
+      emailSender.start();
+      webhookDispatcher.start();
+      started = true;
+      logger.info({ topics: CONSUMED_TOPICS.map((id) => topics[id]) }, 'notification-service started');
+    },
+    async stop() {
+      await consumer?.stop();
+      consumer = undefined;
+      await Promise.allSettled([emailSender.stop(), webhookDispatcher.stop()]);
+      await app.close();
+      if (adminConnected) await admin.disconnect().catch(() => {});
+      adminConnected = false;
+      await db.destroy();
+      if (redis.status !== 'end') redis.disconnect();
+      if (started) logger.info('notification-service stopped');
+    },
+  };
+}
