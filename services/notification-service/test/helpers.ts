@@ -2,10 +2,18 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { type AnyCloudEvent, type EventData, makeEvent, topicNames, type EventType } from '@appgov/contracts';
+import { type AnyCloudEvent, type EventData, type EventType, makeEvent, topicNames } from '@appgov/contracts';
 import { createKafka, createProducer } from '@appgov/kafka';
 import { createLogger, createMetricsRegistry } from '@appgov/telemetry';
-import { DEV_JWT_SECRET, freshSchema, mintJwt, type Teardown, testEnv, uniqueName, waitFor } from '@appgov/testing';
+import {
+  DEV_JWT_SECRET,
+  freshSchema,
+  mintJwt,
+  type Teardown,
+  testEnv,
+  uniqueName,
+  waitFor,
+} from '@appgov/testing';
 import { logLevel } from 'kafkajs';
 import { SMTPServer } from 'smtp-server';
 import { loadNotificationConfig, type NotificationConfig } from '../src/config.js';
@@ -46,7 +54,8 @@ export class TestSmtp {
       authMethods: ['PLAIN', 'LOGIN'],
       logger: false,
       onAuth: (auth, _session, callback) => {
-        if (auth.username === this.user && auth.password === this.password) return callback(null, { user: auth.username });
+        if (auth.username === this.user && auth.password === this.password)
+          return callback(null, { user: auth.username });
         this.authFailures.push(auth.username ?? '');
         return callback(new Error('Invalid username or password'));
       },
@@ -149,7 +158,11 @@ export interface StartOptions {
   groupPrefix?: string;
 }
 
-export async function startService(t: Teardown, smtp: TestSmtp | undefined, options: StartOptions = {}): Promise<TestService> {
+export async function startService(
+  t: Teardown,
+  smtp: TestSmtp | undefined,
+  options: StartOptions = {},
+): Promise<TestService> {
   const env = testEnv();
   const schema = options.schema ?? (await freshSchema(t, 'notif'));
   const topicPrefix = options.topicPrefix ?? `${uniqueName('notif')}.`;
@@ -189,7 +202,11 @@ export async function startService(t: Teardown, smtp: TestSmtp | undefined, opti
   });
   await service.start();
   const topics = topicNames({ prefix: topicPrefix });
-  const kafka = createKafka({ clientId: uniqueName('test-producer'), brokers: env.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const kafka = createKafka({
+    clientId: uniqueName('test-producer'),
+    brokers: env.KAFKA_BROKERS,
+    logLevel: logLevel.NOTHING,
+  });
   const producer = createProducer(kafka);
   await producer.connect();
   let stopped = false;
@@ -208,12 +225,11 @@ export async function startService(t: Teardown, smtp: TestSmtp | undefined, opti
     stop,
     async publish(events) {
       for (const event of events) {
-        const topic =
-          event.type.startsWith('connection.')
-            ? topics.connections
-            : event.type.startsWith('sync.') || event.type === 'catalog.applied'
-              ? topics.syncStatus
-              : topics.appInventory;
+        const topic = event.type.startsWith('connection.')
+          ? topics.connections
+          : event.type.startsWith('sync.') || event.type === 'catalog.applied'
+            ? topics.syncStatus
+            : topics.appInventory;
         await producer.publish(topic, [event], { key: event.connectionid ?? event.tenantid });
       }
     },
@@ -274,7 +290,11 @@ export const events = {
       } as EventData<'sync.completed'>,
     });
   },
-  failed(tenantId: string, connectionId: string, reasonCode: EventData<'sync.failed'>['reasonCode'] = 'okta_unavailable') {
+  failed(
+    tenantId: string,
+    connectionId: string,
+    reasonCode: EventData<'sync.failed'>['reasonCode'] = 'okta_unavailable',
+  ) {
     return makeEvent('sync.failed', {
       source: '/appgov/ingest-service',
       tenantId,
@@ -290,3 +310,11 @@ export const events = {
 };
 
 export type { EventType };
+
+/** Messages the service's consumer finished (any outcome), from its metrics registry. */
+export async function consumedCount(ts: TestService): Promise<number> {
+  const metric = ts.service.registry.getSingleMetric('appgov_kafka_messages_consumed_total');
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.reduce((sum, v) => sum + v.value, 0);
+}

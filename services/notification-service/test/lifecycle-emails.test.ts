@@ -1,109 +1,127 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
-import { bearer, events, startService, startSmtp, waitProcessed } from './helpers.js';
+import { bearer, consumedCount, events, startService, startSmtp, waitProcessed } from './helpers.js';
 
-t.test('N1/N2: ready email once, error once per incident, recovery once; redelivery sends nothing twice', async (t) => {
-  const smtp = await startSmtp(t);
-  const ts = await startService(t, smtp);
-  const tenant = uniqueName('tenant');
-  const connectionId = randomUUID();
-  const domain = `${uniqueName('acme').replace(/_/g, '-')}.okta.com`;
-  const admin = 'first.admin@customer.example';
+t.test(
+  'N1/N2: ready email once, error once per incident, recovery once; redelivery sends nothing twice',
+  async (t) => {
+    const smtp = await startSmtp(t);
+    const ts = await startService(t, smtp);
+    const tenant = uniqueName('tenant');
+    const connectionId = randomUUID();
+    const domain = `${uniqueName('acme').replace(/_/g, '-')}.okta.com`;
+    const admin = 'first.admin@customer.example';
 
-  const auth = await bearer(tenant, ['admin']);
-  const added = await ts.service.app.inject({
-    method: 'POST',
-    url: '/v1/notifications/recipients',
-    headers: auth,
-    payload: { email: 'secops@customer.example' },
-  });
-  t.equal(added.statusCode, 201, added.body);
-  const dup = await ts.service.app.inject({
-    method: 'POST',
-    url: '/v1/notifications/recipients',
-    headers: auth,
-    payload: { email: 'SecOps@customer.example' },
-  });
-  t.equal(dup.statusCode, 409);
-  t.equal(dup.json().code, 'NOTIFICATION_RECIPIENT_EXISTS');
-  const viewerAdd = await ts.service.app.inject({
-    method: 'POST',
-    url: '/v1/notifications/recipients',
-    headers: await bearer(tenant, ['viewer'], 'viewer-1'),
-    payload: { email: 'x@customer.example' },
-  });
-  t.equal(viewerAdd.statusCode, 403);
-  const settings = await ts.service.app.inject({
-    method: 'PUT',
-    url: '/v1/notifications/settings',
-    headers: auth,
-    payload: { productName: 'Acme Governance', links: { app: 'https://gov.acme.example' } },
-  });
-  t.equal(settings.statusCode, 200, settings.body);
+    const auth = await bearer(tenant, ['admin']);
+    const added = await ts.service.app.inject({
+      method: 'POST',
+      url: '/v1/notifications/recipients',
+      headers: auth,
+      payload: { email: 'secops@customer.example' },
+    });
+    t.equal(added.statusCode, 201, added.body);
+    const dup = await ts.service.app.inject({
+      method: 'POST',
+      url: '/v1/notifications/recipients',
+      headers: auth,
+      payload: { email: 'SecOps@customer.example' },
+    });
+    t.equal(dup.statusCode, 409);
+    t.equal(dup.json().code, 'NOTIFICATION_RECIPIENT_EXISTS');
+    const viewerAdd = await ts.service.app.inject({
+      method: 'POST',
+      url: '/v1/notifications/recipients',
+      headers: await bearer(tenant, ['viewer'], 'viewer-1'),
+      payload: { email: 'x@customer.example' },
+    });
+    t.equal(viewerAdd.statusCode, 403);
+    const settings = await ts.service.app.inject({
+      method: 'PUT',
+      url: '/v1/notifications/settings',
+      headers: auth,
+      payload: { productName: 'Acme Governance', links: { app: 'https://gov.acme.example' } },
+    });
+    t.equal(settings.statusCode, 200, settings.body);
 
-  const created = events.created(tenant, connectionId, domain, admin);
-  const first = events.completed(tenant, connectionId);
-  await ts.publish([created, first]);
-  await waitFor(() => smtp.mails.length >= 2, { timeoutMs: 20_000, description: 'ready emails' });
-  const ready = smtp.mails.slice(0, 2);
-  t.same(ready.flatMap((m) => m.to).sort(), [admin, 'secops@customer.example'].sort(), 'admin and subscribed recipient');
-  for (const mail of ready) {
-    t.match(mail.subject, domain, 'domain in subject');
-    t.match(mail.subject, 'Acme Governance', 'tenant product name');
-    t.match(mail.decoded, `The first sync of your Okta domain ${domain} has completed`, 'domain in body');
-    t.match(mail.decoded, `https://gov.acme.example/connections/${connectionId}`, 'tenant link');
-    t.match(mail.decoded, /Content-Type: text\/html/, 'html part');
-  }
+    const created = events.created(tenant, connectionId, domain, admin);
+    const first = events.completed(tenant, connectionId);
+    await ts.publish([created, first]);
+    await waitFor(() => smtp.mails.length >= 2, { timeoutMs: 20_000, description: 'ready emails' });
+    const ready = smtp.mails.slice(0, 2);
+    t.same(
+      ready.flatMap((m) => m.to).sort(),
+      [admin, 'secops@customer.example'].sort(),
+      'admin and subscribed recipient',
+    );
+    for (const mail of ready) {
+      t.match(mail.subject, domain, 'domain in subject');
+      t.match(mail.subject, 'Acme Governance', 'tenant product name');
+      t.match(mail.decoded, `The first sync of your Okta domain ${domain} has completed`, 'domain in body');
+      t.match(mail.decoded, `https://gov.acme.example/connections/${connectionId}`, 'tenant link');
+      t.match(mail.decoded, /Content-Type: text\/html/, 'html part');
+    }
 
-  const second = events.completed(tenant, connectionId);
-  await ts.publish([second]);
-  await waitProcessed(ts, [second.id]);
+    const second = events.completed(tenant, connectionId);
+    await ts.publish([second]);
+    await waitProcessed(ts, [second.id]);
 
-  const fail1 = events.failed(tenant, connectionId);
-  await ts.publish([fail1]);
-  await waitFor(() => smtp.mails.length >= 4, { timeoutMs: 20_000, description: 'error emails' });
-  t.ok(
-    smtp.mails.slice(2, 4).every((m) => m.subject.includes(`syncing ${domain} failed`)),
-    'error email',
-  );
-  const fail2 = events.failed(tenant, connectionId, 'rate_limited');
-  const cancelled = events.failed(tenant, connectionId, 'cancelled');
-  await ts.publish([fail2, cancelled]);
-  await waitProcessed(ts, [fail2.id, cancelled.id]);
+    const fail1 = events.failed(tenant, connectionId);
+    await ts.publish([fail1]);
+    await waitFor(() => smtp.mails.length >= 4, { timeoutMs: 20_000, description: 'error emails' });
+    t.ok(
+      smtp.mails.slice(2, 4).every((m) => m.subject.includes(`syncing ${domain} failed`)),
+      'error email',
+    );
+    const fail2 = events.failed(tenant, connectionId, 'rate_limited');
+    const cancelled = events.failed(tenant, connectionId, 'cancelled');
+    await ts.publish([fail2, cancelled]);
+    await waitProcessed(ts, [fail2.id, cancelled.id]);
 
-  const recovered = events.completed(tenant, connectionId);
-  await ts.publish([recovered]);
-  await waitFor(() => smtp.mails.length >= 6, { timeoutMs: 20_000, description: 'recovery emails' });
-  t.ok(smtp.mails.slice(4, 6).every((m) => m.subject.includes(`${domain} has recovered`)), 'recovery email');
+    const recovered = events.completed(tenant, connectionId);
+    await ts.publish([recovered]);
+    await waitFor(() => smtp.mails.length >= 6, { timeoutMs: 20_000, description: 'recovery emails' });
+    t.ok(
+      smtp.mails.slice(4, 6).every((m) => m.subject.includes(`${domain} has recovered`)),
+      'recovery email',
+    );
 
-  // Redelivery: the same messages again, and a consumer group that never committed reading it all.
-  await ts.publish([created, first, second, fail1, fail2, recovered]);
-  const replay = await startService(t, smtp, {
-    schema: ts.config.DB_SCHEMA,
-    topicPrefix: ts.config.KAFKA_TOPIC_PREFIX,
-  });
-  const later = events.completed(tenant, connectionId);
-  await ts.publish([later]);
-  await waitProcessed(ts, [later.id]);
-  // Give both instances a moment to work through the duplicates (all behind `later` on its partition).
-  await new Promise((r) => setTimeout(r, 1500));
-  const queued = await ts.service.db.selectFrom('email_queue').select(['kind', 'status']).execute();
-  t.equal(queued.length, 6, 'six emails queued in all');
-  t.ok(queued.every((q) => q.status === 'sent'));
-  t.equal(smtp.mails.length, 6, 'no email sent twice (ready 2, error 2, recovery 2)');
-  await replay.stop();
+    // Redelivery: the same messages again, and a consumer group that never committed reading it all.
+    await ts.publish([created, first, second, fail1, fail2, recovered]);
+    const replay = await startService(t, smtp, {
+      schema: ts.config.DB_SCHEMA,
+      topicPrefix: ts.config.KAFKA_TOPIC_PREFIX,
+    });
+    const later = events.completed(tenant, connectionId);
+    await ts.publish([later]);
+    await waitProcessed(ts, [later.id]);
+    // The replaying group read every message from the beginning: 7 originals, 6 duplicates, 1 more.
+    await waitFor(async () => (await consumedCount(replay)) >= 14, {
+      timeoutMs: 30_000,
+      description: 'replay consumed all',
+    });
+    await waitFor(async () => (await consumedCount(ts)) >= 14, {
+      timeoutMs: 30_000,
+      description: 'first consumed all',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const queued = await ts.service.db.selectFrom('email_queue').select(['kind', 'status']).execute();
+    t.equal(queued.length, 6, 'six emails queued in all');
+    t.ok(queued.every((q) => q.status === 'sent'));
+    t.equal(smtp.mails.length, 6, 'no email sent twice (ready 2, error 2, recovery 2)');
+    await replay.stop();
 
-  const metrics = await ts.service.registry.metrics();
-  t.match(metrics, /appgov_notifications_sent_total\{[^}]*channel="email"[^}]*\} 6/);
+    const metrics = await ts.service.registry.metrics();
+    t.match(metrics, /appgov_notifications_sent_total\{[^}]*channel="email"[^}]*\} 6/);
 
-  // The SMTP password went through AUTH (the server accepted it) and nowhere else.
-  t.equal(smtp.authFailures.length, 0, 'authenticated with the configured password');
-  const rows = JSON.stringify(await ts.service.db.selectFrom('email_queue').selectAll().execute());
-  for (const text of [ts.logs.join(''), replay.logs.join(''), rows, added.body, settings.body]) {
-    t.notMatch(text, smtp.password, 'SMTP password absent');
-  }
-});
+    // The SMTP password went through AUTH (the server accepted it) and nowhere else.
+    t.equal(smtp.authFailures.length, 0, 'authenticated with the configured password');
+    const rows = JSON.stringify(await ts.service.db.selectFrom('email_queue').selectAll().execute());
+    for (const text of [ts.logs.join(''), replay.logs.join(''), rows, added.body, settings.body]) {
+      t.notMatch(text, smtp.password, 'SMTP password absent');
+    }
+  },
+);
 
 t.test('a first success that overtakes connection.created is emailed once the admin is known', async (t) => {
   const smtp = await startSmtp(t);

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { uniqueName, waitFor } from '@appgov/testing';
+import t from 'tap';
+import { verifySignature } from '../src/domain/webhook-signature.js';
+import { bearer, events, startReceiver, startService, startSmtp, waitProcessed } from './helpers.js';
+
+t.test(
+  'N3: signed deliveries, retry on 5xx, no retry on 400, Slack format, log, disable after failures',
+  async (t) => {
+    const smtp = await startSmtp(t);
+    const receiver = await startReceiver(t);
+    const ts = await startService(t, smtp, { env: { WEBHOOK_DISABLE_AFTER: '2' } });
+    const app = ts.service.app;
+    const tenant = uniqueName('tenant');
+    const admin = await bearer(tenant, ['admin'], 'hook-admin', 'hook-admin@customer.example');
+
+    const create = async (path: string, body: Record<string, unknown> = {}) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/notifications/webhooks',
+        headers: admin,
+        payload: { url: receiver.url(path), eventTypes: ['sync.completed', 'sync.failed'], ...body },
+      });
+      t.equal(res.statusCode, 201, res.body);
+      return res.json() as { id: string; secret: string };
+    };
+    const ok = await create('/ok');
+    const flaky = await create('/flaky');
+    const bad = await create('/bad');
+    const slack = await create('/slack', { format: 'slack', eventTypes: ['sync.failed'] });
+    t.match(ok.secret, /^whsec_/);
+    t.not(slack.secret, ok.secret, 'each webhook has its own secret');
+    receiver.script('/flaky', [503, 500]);
+    receiver.script('/bad', [400, 400]);
+
+    // The secret is shown once: never in reads.
+    const list = await app.inject({ method: 'GET', url: '/v1/notifications/webhooks', headers: admin });
+    t.equal(list.statusCode, 200);
+    t.equal(list.json().items.length, 4);
+    t.notMatch(list.body, ok.secret);
+    const one = await app.inject({
+      method: 'GET',
+      url: `/v1/notifications/webhooks/${ok.id}`,
+      headers: admin,
+    });
+    t.notMatch(one.body, ok.secret);
+
+    const connectionId = randomUUID();
+    const created = events.created(tenant, connectionId, 'hooks.okta.com', 'owner@customer.example');
+    const completed = events.completed(tenant, connectionId);
+    await ts.publish([created, completed]);
+
+    await waitFor(() => receiver.requests.filter((r) => r.path === '/flaky').length >= 3, {
+      timeoutMs: 20_000,
+      description: 'flaky retried until 200',
+    });
+    await waitFor(
+      () =>
+        receiver.requests.some((r) => r.path === '/ok') && receiver.requests.some((r) => r.path === '/bad'),
+      {
+        description: 'ok and bad delivered',
+      },
+    );
+
+    // Signature verifies with the tenant's secret over timestamp.body.
+    const okReq = receiver.requests.find((r) => r.path === '/ok')!;
+    t.ok(
+      verifySignature(ok.secret, String(okReq.headers['appgov-signature']), okReq.body),
+      'signature verifies',
+    );
+    t.notOk(
+      verifySignature(flaky.secret, String(okReq.headers['appgov-signature']), okReq.body),
+      'other secret fails',
+    );
+    t.equal(JSON.parse(okReq.body).id, completed.id, 'generic body is the CloudEvent');
+    t.equal(okReq.headers['appgov-event-id'], completed.id);
+
+    const flakyReqs = receiver.requests.filter((r) => r.path === '/flaky');
+    t.same(
+      flakyReqs.map((r) => r.status),
+      [503, 500, 200],
+      '5xx retried, then delivered',
+    );
+    for (const r of flakyReqs)
+      t.ok(verifySignature(flaky.secret, String(r.headers['appgov-signature']), r.body));
+
+    // Log: attempts, status codes, latency.
+    const log = await waitFor(async () => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/notifications/webhooks/${flaky.id}/deliveries`,
+        headers: admin,
+      });
+      const item = res.json().items[0];
+      return item?.status === 'delivered' ? res.json() : undefined;
+    });
+    t.equal(log.items.length, 1, 'one delivery');
+    t.equal(log.items[0].attempts, 3);
+    t.same(
+      log.items[0].attemptLog.map((a: { statusCode: number }) => a.statusCode),
+      [503, 500, 200],
+    );
+    t.ok(log.items[0].attemptLog.every((a: { latencyMs: number }) => a.latencyMs >= 0));
+    const viewerLog = await app.inject({
+      method: 'GET',
+      url: `/v1/notifications/webhooks/${flaky.id}/deliveries`,
+      headers: await bearer(tenant, ['viewer'], 'v'),
+    });
+    t.equal(viewerLog.statusCode, 403, 'the log is for admins');
+    const otherTenant = await app.inject({
+      method: 'GET',
+      url: `/v1/notifications/webhooks/${flaky.id}/deliveries`,
+      headers: await bearer(uniqueName('other'), ['admin']),
+    });
+    t.equal(otherTenant.statusCode, 404, 'another tenant sees nothing');
+
+    // 400: not retried.
+    await new Promise((r) => setTimeout(r, 700));
+    t.equal(receiver.requests.filter((r) => r.path === '/bad').length, 1, '400 not retried');
+    const badLog = await app.inject({
+      method: 'GET',
+      url: `/v1/notifications/webhooks/${bad.id}/deliveries`,
+      headers: admin,
+    });
+    t.equal(badLog.json().items[0].status, 'failed');
+    t.equal(badLog.json().items[0].lastStatusCode, 400);
+
+    // Slack format, and a second failure of /bad disables it and emails its creator.
+    const failed = events.failed(tenant, connectionId);
+    await ts.publish([failed]);
+    await waitFor(() => receiver.requests.some((r) => r.path === '/slack'), {
+      description: 'slack delivery',
+    });
+    const slackBody = JSON.parse(receiver.requests.find((r) => r.path === '/slack')!.body);
+    t.match(slackBody.text, 'hooks.okta.com');
+    t.equal(slackBody.blocks[0].type, 'section');
+    await waitFor(
+      async () => {
+        const res = await app.inject({
+          method: 'GET',
+          url: `/v1/notifications/webhooks/${bad.id}`,
+          headers: admin,
+        });
+        return res.json().enabled === false;
+      },
+      { description: 'bad webhook disabled' },
+    );
+    await waitFor(() => smtp.mails.some((m) => m.to.includes('hook-admin@customer.example')), {
+      description: 'disable email',
+    });
+    t.match(smtp.mails.find((m) => m.to.includes('hook-admin@customer.example'))!.subject, 'was disabled');
+
+    // Redelivery of the same events queues no second delivery.
+    await ts.publish([completed, failed]);
+    const marker = events.completed(tenant, connectionId);
+    await ts.publish([marker]);
+    await waitProcessed(ts, [marker.id]);
+    await waitFor(() => receiver.requests.filter((r) => r.path === '/ok').length >= 3, {
+      description: 'marker delivered',
+    });
+    const okIds = receiver.requests.filter((r) => r.path === '/ok').map((r) => r.headers['appgov-event-id']);
+    t.equal(new Set(okIds).size, okIds.length, 'no event delivered twice');
+
+    t.notMatch(ts.logs.join(''), ok.secret, 'webhook secret never logged');
+    t.notMatch(ts.logs.join(''), flaky.secret);
+    const metrics = await ts.service.registry.metrics();
+    t.match(metrics, /appgov_notifications_sent_total\{[^}]*channel="webhook"[^}]*\} \d+/);
+  },
+);
+
+t.test('N3: private-range and insecure targets are refused by validation', async (t) => {
+  const ts = await startService(t, undefined, { env: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' } });
+  const admin = await bearer(uniqueName('tenant'), ['admin']);
+  const cases: [string, string][] = [
+    ['https://127.0.0.1/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://10.1.2.3/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://192.168.1.10/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://172.20.0.1/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://169.254.169.254/latest/meta-data', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://[::1]/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://[fd00::1]/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://[fe80::1]/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://[::ffff:10.0.0.1]/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['https://localhost/hook', 'NOTIFICATION_WEBHOOK_TARGET_FORBIDDEN'],
+    ['http://hooks.example.com/hook', 'NOTIFICATION_WEBHOOK_URL_INSECURE'],
+    ['ftp://hooks.example.com/hook', 'NOTIFICATION_WEBHOOK_URL_INSECURE'],
+    ['not a url', 'NOTIFICATION_WEBHOOK_URL_INVALID'],
+    ['https://user:pw@hooks.example.com/hook', 'NOTIFICATION_WEBHOOK_URL_INVALID'],
+  ];
+  for (const [url, code] of cases) {
+    const res = await ts.service.app.inject({
+      method: 'POST',
+      url: '/v1/notifications/webhooks',
+      headers: admin,
+      payload: { url, eventTypes: ['*'] },
+    });
+    t.equal(res.statusCode, 400, url);
+    t.equal(res.json().code, code, url);
+    t.match(res.headers['content-type'], 'application/problem+json');
+  }
+  const badType = await ts.service.app.inject({
+    method: 'POST',
+    url: '/v1/notifications/webhooks',
+    headers: admin,
+    payload: { url: 'https://8.8.8.8/hook', eventTypes: ['no.such.event'] },
+  });
+  t.equal(badType.statusCode, 400);
+  t.equal(badType.json().code, 'VALIDATION_FAILED');
+  const publicIp = await ts.service.app.inject({
+    method: 'POST',
+    url: '/v1/notifications/webhooks',
+    headers: admin,
+    payload: { url: 'https://8.8.8.8/hook', eventTypes: ['finding.opened'] },
+  });
+  t.equal(publicIp.statusCode, 201, 'a public address is accepted');
+});
