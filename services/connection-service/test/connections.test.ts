@@ -511,6 +511,45 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
     t.equal(re.status, 201);
   });
 
+  await t.test('Idempotency-Key on POST replays the first answer', async (t) => {
+    const list = (await h.request('GET', base, h.tokens.adminA)).json.items;
+    const conn = list.find((c: { domain: string }) => c.domain === 'acme.okta.com');
+    const iso = new Date(h.clock.now).toISOString();
+    await handle({ db: h.rt.db, logger: h.rt.logger }, {
+      id: randomUUID(),
+      source: '/appgov/ingest-service',
+      type: 'sync.completed',
+      specversion: '1.0',
+      time: iso,
+      datacontenttype: 'application/json',
+      dataschema: 'urn:appgov:event:sync.completed:v1',
+      tenantid: h.tenantA,
+      connectionid: conn.id,
+      data: {
+        syncId: conn.currentSync.syncId,
+        startedAt: iso,
+        finishedAt: iso,
+        durationMs: 1,
+        counts: {},
+        warnings: [],
+        skippedDatasets: [],
+      },
+    } as never);
+    const send = (key?: string) =>
+      h.rt.app.inject({
+        method: 'POST',
+        url: `${base}/${conn.id}/sync`,
+        headers: { authorization: `Bearer ${h.tokens.adminA}`, ...(key ? { 'idempotency-key': key } : {}) },
+      });
+    const first = await send('sync-now-1');
+    t.equal(first.statusCode, 202, first.body);
+    const replay = await send('sync-now-1');
+    t.equal(replay.statusCode, 202, 'replayed, not 409');
+    t.equal(JSON.parse(replay.body).syncId, JSON.parse(first.body).syncId);
+    t.equal((await send()).statusCode, 409, 'a new request without the key is refused while the sync runs');
+    t.equal(h.eventsFor(conn.id, 'sync.requested').length <= 2, true);
+  });
+
   await t.test('health, readiness, metrics and OpenAPI', async (t) => {
     t.equal((await h.rt.app.inject({ url: '/healthz' })).statusCode, 200);
     const ready = await h.rt.app.inject({ url: '/readyz' });
