@@ -1,0 +1,54 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** `sync_jobs`: one row per requested sync. */
+export interface SyncJobTable {
+  sync_id: string;
+  connection_id: string;
+  tenant_id: string;
+  domain: string;
+  trigger: string;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  cancel_requested: Generated<boolean>;
+  attempts: Generated<number>;
+  worker_id: string | null;
+  reason_code: string | null;
+  message: string | null;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  warnings: ColumnType<unknown[], string | undefined, string>;
+  calls_made: Generated<number>;
+  requested_at: Generated<Date>;
+  started_at: Date | null;
+  heartbeat_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** `sync_checkpoints`: where each dataset of a sync stands. */
+export interface SyncCheckpointTable {
+  sync_id: string;
+  dataset: string;
+  status: 'running' | 'done' | 'skipped';
+  phase: Generated<string>;
+  parent_index: Generated<number>;
+  page_url: string | null;
+  page_skip: Generated<number>;
+  seq: Generated<number>;
+  record_count: Generated<number>;
+  parent_count: Generated<number>;
+  warning: ColumnType<unknown, string | null | undefined, string | null> | null;
+  updated_at: Generated<Date>;
+}
+
+/** `sync_parents`: groups, apps and admins that per-parent datasets walk, by ordinal. */
+export interface SyncParentTable {
+  sync_id: string;
+  kind: 'group' | 'app' | 'admin';
+  ordinal: number;
+  okta_id: string;
+}
+
+/** The `ingest` schema. */
+export interface IngestDatabase {
+  sync_jobs: SyncJobTable;
+  sync_checkpoints: SyncCheckpointTable;
+  sync_parents: SyncParentTable;
+}

@@ -1,0 +1,390 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { IngestDatabase, SyncCheckpointTable, SyncJobTable } from './ingest.tables.js';
+
+type Db = Kysely<IngestDatabase>;
+type Trx = Transaction<IngestDatabase>;
+
+/** A job as the runner sees it. */
+export interface SyncJob {
+  syncId: string;
+  connectionId: string;
+  tenantId: string;
+  domain: string;
+  trigger: string;
+  state: SyncJobTable['state'];
+  attempts: number;
+  startedAt: Date | null;
+}
+
+/** Where one dataset of a sync stands. */
+export interface Checkpoint {
+  dataset: string;
+  status: SyncCheckpointTable['status'];
+  phase: string;
+  parentIndex: number;
+  pageUrl: string | null;
+  pageSkip: number;
+  seq: number;
+  recordCount: number;
+  parentCount: number;
+  warning: { dataset: string; code: string; message: string } | null;
+}
+
+const toJob = (r: {
+  sync_id: string;
+  connection_id: string;
+  tenant_id: string;
+  domain: string;
+  trigger: string;
+  state: SyncJobTable['state'];
+  attempts: number;
+  started_at: Date | null;
+}): SyncJob => ({
+  syncId: r.sync_id,
+  connectionId: r.connection_id,
+  tenantId: r.tenant_id,
+  domain: r.domain,
+  trigger: r.trigger,
+  state: r.state,
+  attempts: r.attempts,
+  startedAt: r.started_at,
+});
+
+const JOB_COLUMNS = [
+  'sync_id',
+  'connection_id',
+  'tenant_id',
+  'domain',
+  'trigger',
+  'state',
+  'attempts',
+  'started_at',
+] as const;
+
+/** Records a requested sync; false when it was already recorded (redelivery). */
+export async function insertJob(
+  trx: Trx,
+  job: { syncId: string; connectionId: string; tenantId: string; domain: string; trigger: string },
+): Promise<boolean> {
+  const res = await trx
+    .insertInto('sync_jobs')
+    .values({
+      sync_id: job.syncId,
+      connection_id: job.connectionId,
+      tenant_id: job.tenantId,
+      domain: job.domain,
+      trigger: job.trigger,
+      state: 'queued',
+      worker_id: null,
+      reason_code: null,
+      message: null,
+      started_at: null,
+      heartbeat_at: null,
+      finished_at: null,
+    })
+    .onConflict((oc) => oc.column('sync_id').doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Queued jobs of a connection other than `exceptSyncId`, locked for the caller's transaction. */
+export function lockQueuedJobs(trx: Trx, connectionId: string, exceptSyncId?: string): Promise<SyncJob[]> {
+  let q = trx
+    .selectFrom('sync_jobs')
+    .select(JOB_COLUMNS)
+    .where('connection_id', '=', connectionId)
+    .where('state', '=', 'queued');
+  if (exceptSyncId) q = q.where('sync_id', '<>', exceptSyncId);
+  return q
+    .forUpdate()
+    .execute()
+    .then((rows) => rows.map(toJob));
+}
+
+/** Running jobs of a connection (or just `syncId`), locked. */
+export function lockRunningJobs(trx: Trx, connectionId: string, syncId?: string): Promise<SyncJob[]> {
+  let q = trx
+    .selectFrom('sync_jobs')
+    .select(JOB_COLUMNS)
+    .where('connection_id', '=', connectionId)
+    .where('state', '=', 'running');
+  if (syncId) q = q.where('sync_id', '=', syncId);
+  return q
+    .forUpdate()
+    .execute()
+    .then((rows) => rows.map(toJob));
+}
+
+/** Marks running jobs for cancellation; the replica running each one notices within a second. */
+export async function requestCancel(trx: Trx, syncIds: string[]): Promise<void> {
+  if (syncIds.length === 0) return;
+  await trx
+    .updateTable('sync_jobs')
+    .set({ cancel_requested: true })
+    .where('sync_id', 'in', syncIds)
+    .execute();
+}
+
+/**
+ * Jobs this replica may try to run: queued ones, and running ones whose holder stopped
+ * heartbeating (its lease has expired or is about to). Locked SKIP LOCKED so replicas polling
+ * together never pick the same row; the Redis lease then decides.
+ */
+export function lockClaimable(
+  trx: Trx,
+  limit: number,
+  staleAfterMs: number,
+  exclude: string[],
+): Promise<SyncJob[]> {
+  let q = trx
+    .selectFrom('sync_jobs')
+    .select(JOB_COLUMNS)
+    .where((eb) =>
+      eb.or([
+        eb('state', '=', 'queued'),
+        eb.and([
+          eb('state', '=', 'running'),
+          eb.or([
+            eb('heartbeat_at', 'is', null),
+            eb('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${staleAfterMs / 1000})`),
+          ]),
+        ]),
+      ]),
+    );
+  if (exclude.length > 0) q = q.where('connection_id', 'not in', exclude);
+  return q
+    .orderBy('requested_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute()
+    .then((rows) => rows.map(toJob));
+}
+
+/** Takes a job: state running, owned by `workerId`, one more attempt. */
+export async function markRunning(trx: Trx, syncId: string, workerId: string): Promise<SyncJob> {
+  const row = await trx
+    .updateTable('sync_jobs')
+    .set({
+      state: 'running',
+      worker_id: workerId,
+      attempts: sql`attempts + 1`,
+      heartbeat_at: sql`now()`,
+      started_at: sql`coalesce(started_at, now())`,
+    })
+    .where('sync_id', '=', syncId)
+    .returning(JOB_COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toJob(row);
+}
+
+/** Heartbeat of a running job; returns whether a cancel was requested (undefined: not ours anymore). */
+export async function heartbeat(
+  db: Db,
+  syncId: string,
+  workerId: string,
+  progress?: { counts: Record<string, number>; callsMade: number },
+): Promise<{ cancelRequested: boolean } | undefined> {
+  const row = await db
+    .updateTable('sync_jobs')
+    .set({
+      heartbeat_at: sql`now()`,
+      ...(progress ? { counts: JSON.stringify(progress.counts), calls_made: progress.callsMade } : {}),
+    })
+    .where('sync_id', '=', syncId)
+    .where('worker_id', '=', workerId)
+    .where('state', '=', 'running')
+    .returning(['cancel_requested'])
+    .executeTakeFirst();
+  return row ? { cancelRequested: row.cancel_requested } : undefined;
+}
+
+/** Gives a job back (shutdown): any replica may resume it from its checkpoints at once. */
+export async function requeue(db: Db, syncId: string, workerId: string): Promise<void> {
+  await db
+    .updateTable('sync_jobs')
+    .set({ state: 'queued', worker_id: null, heartbeat_at: null })
+    .where('sync_id', '=', syncId)
+    .where('worker_id', '=', workerId)
+    .where('state', '=', 'running')
+    .execute();
+}
+
+/** Ends a job. */
+export async function finishJob(
+  trx: Trx,
+  syncId: string,
+  end: {
+    state: 'done' | 'failed' | 'cancelled';
+    reasonCode?: string;
+    message?: string;
+    counts?: Record<string, number>;
+    warnings?: unknown[];
+  },
+): Promise<void> {
+  await trx
+    .updateTable('sync_jobs')
+    .set({
+      state: end.state,
+      reason_code: end.reasonCode ?? null,
+      message: end.message ?? null,
+      finished_at: sql`now()`,
+      heartbeat_at: null,
+      ...(end.counts ? { counts: JSON.stringify(end.counts) } : {}),
+      ...(end.warnings ? { warnings: JSON.stringify(end.warnings) } : {}),
+    })
+    .where('sync_id', '=', syncId)
+    .execute();
+}
+
+export function getJob(db: Db | Trx, syncId: string): Promise<SyncJob | undefined> {
+  return db
+    .selectFrom('sync_jobs')
+    .select(JOB_COLUMNS)
+    .where('sync_id', '=', syncId)
+    .executeTakeFirst()
+    .then((r) => (r ? toJob(r) : undefined));
+}
+
+/** Recent jobs for operators. */
+export function listJobs(db: Db, options: { state?: string; limit: number }) {
+  let q = db
+    .selectFrom('sync_jobs')
+    .select([
+      'sync_id',
+      'connection_id',
+      'tenant_id',
+      'domain',
+      'trigger',
+      'state',
+      'attempts',
+      'reason_code',
+      'counts',
+      'calls_made',
+      'requested_at',
+      'started_at',
+      'heartbeat_at',
+      'finished_at',
+    ])
+    .orderBy('requested_at', 'desc')
+    .limit(options.limit);
+  if (options.state) q = q.where('state', '=', options.state as SyncJobTable['state']);
+  return q.execute();
+}
+
+const toCheckpoint = (r: {
+  dataset: string;
+  status: SyncCheckpointTable['status'];
+  phase: string;
+  parent_index: number;
+  page_url: string | null;
+  page_skip: number;
+  seq: number;
+  record_count: number;
+  parent_count: number;
+  warning: unknown;
+}): Checkpoint => ({
+  dataset: r.dataset,
+  status: r.status,
+  phase: r.phase,
+  parentIndex: r.parent_index,
+  pageUrl: r.page_url,
+  pageSkip: r.page_skip,
+  seq: r.seq,
+  recordCount: r.record_count,
+  parentCount: r.parent_count,
+  warning: (r.warning as Checkpoint['warning']) ?? null,
+});
+
+const CP_COLUMNS = [
+  'dataset',
+  'status',
+  'phase',
+  'parent_index',
+  'page_url',
+  'page_skip',
+  'seq',
+  'record_count',
+  'parent_count',
+  'warning',
+] as const;
+
+export function getCheckpoints(db: Db | Trx, syncId: string): Promise<Checkpoint[]> {
+  return db
+    .selectFrom('sync_checkpoints')
+    .select(CP_COLUMNS)
+    .where('sync_id', '=', syncId)
+    .execute()
+    .then((rows) => rows.map(toCheckpoint));
+}
+
+export function getCheckpoint(
+  db: Db | Trx,
+  syncId: string,
+  dataset: string,
+): Promise<Checkpoint | undefined> {
+  return db
+    .selectFrom('sync_checkpoints')
+    .select(CP_COLUMNS)
+    .where('sync_id', '=', syncId)
+    .where('dataset', '=', dataset)
+    .executeTakeFirst()
+    .then((r) => (r ? toCheckpoint(r) : undefined));
+}
+
+/** Creates or overwrites a dataset's checkpoint. */
+export async function saveCheckpoint(db: Db | Trx, syncId: string, cp: Checkpoint): Promise<void> {
+  const values = {
+    status: cp.status,
+    phase: cp.phase,
+    parent_index: cp.parentIndex,
+    page_url: cp.pageUrl,
+    page_skip: cp.pageSkip,
+    seq: cp.seq,
+    record_count: cp.recordCount,
+    parent_count: cp.parentCount,
+    warning: cp.warning ? JSON.stringify(cp.warning) : null,
+    updated_at: sql<Date>`now()`,
+  };
+  await db
+    .insertInto('sync_checkpoints')
+    .values({ sync_id: syncId, dataset: cp.dataset, ...values })
+    .onConflict((oc) => oc.columns(['sync_id', 'dataset']).doUpdateSet(values))
+    .execute();
+}
+
+/** Remembers parents (groups, apps, admins) by ordinal; replays are no-ops. */
+export async function addParents(
+  db: Db | Trx,
+  syncId: string,
+  kind: 'group' | 'app' | 'admin',
+  firstOrdinal: number,
+  ids: string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .insertInto('sync_parents')
+    .values(ids.map((okta_id, i) => ({ sync_id: syncId, kind, ordinal: firstOrdinal + i, okta_id })))
+    .onConflict((oc) => oc.columns(['sync_id', 'kind', 'ordinal']).doNothing())
+    .execute();
+}
+
+/** Parents from `fromOrdinal` on, at most `limit`. */
+export function getParents(
+  db: Db,
+  syncId: string,
+  kind: 'group' | 'app' | 'admin',
+  fromOrdinal: number,
+  limit: number,
+): Promise<{ ordinal: number; id: string }[]> {
+  return db
+    .selectFrom('sync_parents')
+    .select(['ordinal', 'okta_id'])
+    .where('sync_id', '=', syncId)
+    .where('kind', '=', kind)
+    .where('ordinal', '>=', fromOrdinal)
+    .orderBy('ordinal')
+    .limit(limit)
+    .execute()
+    .then((rows) => rows.map((r) => ({ ordinal: r.ordinal, id: r.okta_id })));
+}

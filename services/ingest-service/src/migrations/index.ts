@@ -1,0 +1,8 @@
+import { type MigrationRecord, outboxMigrations } from '@appgov/db';
+import { syncJobsMigration } from './20261129140000_sync-jobs.migration.js';
+
+/** Every migration of the `ingest` schema, in name order. */
+export const ingestMigrations: MigrationRecord = {
+  ...outboxMigrations,
+  '20261129140000_sync_jobs': syncJobsMigration,
+};
