@@ -41,7 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<HttpApp> {
     swagger: {
       title: 'Appgov catalog API',
       version: '1.0.0',
-      description: 'The app inventory of every connected Okta org, its findings and per-connection summaries.',
+      description:
+        'The app inventory of every connected Okta org, its findings and per-connection summaries.',
     },
   });
   registerCatalogRoutes(app, deps.db);

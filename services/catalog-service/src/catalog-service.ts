@@ -1,9 +1,14 @@
-import { type Dataset, topicNames } from '@appgov/contracts';
+import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, OutboxRelay } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, createKafka, createProducer, ensureTopics, runConsumer } from '@appgov/kafka';
-import { type AppLogger, createLogger, createMetricsRegistry, defineCounter, type Registry } from '@appgov/telemetry';
-import { topicSpecs } from '@appgov/contracts';
+import {
+  type AppLogger,
+  createLogger,
+  createMetricsRegistry,
+  defineCounter,
+  type Registry,
+} from '@appgov/telemetry';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.js';
@@ -37,7 +42,10 @@ export interface CatalogService {
  * Wires the service: migrations, topics, the okta-records and connections consumers, the outbox
  * relay and the HTTP app. `stop` drains in reverse order (consumers finish in-flight work first).
  */
-export async function startCatalogService(config: CatalogConfig, options: StartOptions = {}): Promise<CatalogService> {
+export async function startCatalogService(
+  config: CatalogConfig,
+  options: StartOptions = {},
+): Promise<CatalogService> {
   const logger = options.logger ?? createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
   const registry = options.registry ?? createMetricsRegistry('catalog-service');
   const now = options.now ?? (() => new Date());

@@ -17,7 +17,11 @@ export const CatalogConfigSchema = Type.Object({
   JWT_AUDIENCE: Type.Optional(Type.String()),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
   LOG_LEVEL: Type.String({ default: 'info' }),
-  SUPER_ADMIN_THRESHOLD: Type.Integer({ default: 3, minimum: 0, description: 'More super admins raise a finding' }),
+  SUPER_ADMIN_THRESHOLD: Type.Integer({
+    default: 3,
+    minimum: 0,
+    description: 'More super admins raise a finding',
+  }),
   RECORDS_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 3, minimum: 1 }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
 });

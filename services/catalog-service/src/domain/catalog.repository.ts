@@ -12,11 +12,18 @@ export type TenantTransaction = Transaction<any> & { readonly __tenantScoped: tr
  * Runs `fn` in a read transaction as the `catalog_reader` role with `app.tenant_id` set: every
  * catalog table's policy then hides other tenants' rows, whatever the query forgets to filter.
  */
-export function withTenant<T>(db: Kysely<any>, tenantId: string, fn: (trx: TenantTransaction) => Promise<T>): Promise<T> {
+export function withTenant<T>(
+  db: Kysely<any>,
+  tenantId: string,
+  fn: (trx: TenantTransaction) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql.raw(`set local role ${READER_ROLE}`).execute(trx);
     await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
-    await sql.raw('set transaction read only').execute(trx).catch(() => {});
+    await sql
+      .raw('set transaction read only')
+      .execute(trx)
+      .catch(() => {});
     return fn(trx as TenantTransaction);
   });
 }
@@ -34,7 +41,12 @@ function decodeCursor(raw: string | undefined): Cursor | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 3 && typeof value[1] === 'string' && typeof value[2] === 'string') {
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      typeof value[1] === 'string' &&
+      typeof value[2] === 'string'
+    ) {
       return value as Cursor;
     }
   } catch {}
@@ -60,7 +72,10 @@ interface KeysetQuery {
  * Keyset pagination over (sort key, connection id, id): stable under concurrent writes, because a page
  * starts strictly after the last row of the previous one instead of at an offset.
  */
-async function keysetPage(trx: Transaction<any>, query: KeysetQuery): Promise<{ rows: Record<string, any>[]; nextCursor: string | null }> {
+async function keysetPage(
+  trx: Transaction<any>,
+  query: KeysetQuery,
+): Promise<{ rows: Record<string, any>[]; nextCursor: string | null }> {
   const params = [...query.params];
   const where = [...query.where];
   const cursor = decodeCursor(query.cursor);
@@ -127,7 +142,8 @@ export async function listApps(trx: TenantTransaction, query: AppListQuery) {
   if (query.status) where.push(`a.status = ${add(query.status)}`);
   if (query.signOnMode) where.push(`a.sign_on_mode = ${add(query.signOnMode)}`);
   if (query.connectionId) where.push(`a.connection_id = ${add(query.connectionId)}::uuid`);
-  if (query.risk !== undefined) where.push(`${query.risk ? '' : 'not '}exists (select 1 from findings f where f.tenant_id = a.tenant_id
+  if (query.risk !== undefined)
+    where.push(`${query.risk ? '' : 'not '}exists (select 1 from findings f where f.tenant_id = a.tenant_id
     and f.connection_id = a.connection_id and f.subject_type = 'app' and f.subject_id = a.id and f.resolved_at is null)`);
   const sort = APP_SORTS[query.sort ?? 'label'];
   const { rows, nextCursor } = await keysetPage(trx, {
@@ -164,10 +180,11 @@ export async function getApp(trx: TenantTransaction, connectionId: string, appId
   );
   if (!row) return null;
   const p = [connectionId, appId, memberLimit];
-  const grants = await runSql(trx, `select * from app_grants where connection_id = $1::uuid and app_id = $2 order by id`, [
-    connectionId,
-    appId,
-  ]);
+  const grants = await runSql(
+    trx,
+    `select * from app_grants where connection_id = $1::uuid and app_id = $2 order by id`,
+    [connectionId, appId],
+  );
   const users = await runSql(
     trx,
     `select au.user_id, au.scope, au.status, u.login, u.status as user_status from app_users au
@@ -226,7 +243,9 @@ export async function listUsers(trx: TenantTransaction, query: ListQuery) {
   const where: string[] = [];
   if (query.q) {
     params.push(like(query.q));
-    where.push(`(u.login ilike $${params.length} or u.email ilike $${params.length} or (u.first_name || ' ' || u.last_name) ilike $${params.length})`);
+    where.push(
+      `(u.login ilike $${params.length} or u.email ilike $${params.length} or (u.first_name || ' ' || u.last_name) ilike $${params.length})`,
+    );
   }
   if (query.status) {
     params.push(query.status);
@@ -253,10 +272,17 @@ export async function listUsers(trx: TenantTransaction, query: ListQuery) {
 
 /** One user with roles, groups and apps, or null. */
 export async function getUser(trx: TenantTransaction, connectionId: string, userId: string) {
-  const [row] = await runSql(trx, `select * from users where connection_id = $1::uuid and id = $2`, [connectionId, userId]);
+  const [row] = await runSql(trx, `select * from users where connection_id = $1::uuid and id = $2`, [
+    connectionId,
+    userId,
+  ]);
   if (!row) return null;
   const p = [connectionId, userId];
-  const roles = await runSql(trx, `select * from user_roles where connection_id = $1::uuid and user_id = $2 order by role_id`, p);
+  const roles = await runSql(
+    trx,
+    `select * from user_roles where connection_id = $1::uuid and user_id = $2 order by role_id`,
+    p,
+  );
   const groups = await runSql(
     trx,
     `select gm.group_id, g.name from group_members gm
@@ -273,7 +299,12 @@ export async function getUser(trx: TenantTransaction, connectionId: string, user
   );
   return {
     ...userOut(row),
-    roles: roles.map((r) => ({ roleId: r.role_id, type: r.type, label: r.label, assignmentType: r.assignment_type })),
+    roles: roles.map((r) => ({
+      roleId: r.role_id,
+      type: r.type,
+      label: r.label,
+      assignmentType: r.assignment_type,
+    })),
     groups: groups.map((g) => ({ groupId: g.group_id, name: g.name ?? null })),
     apps: apps.map((a) => ({ appId: a.app_id, label: a.label ?? null, scope: a.scope })),
   };
@@ -338,7 +369,11 @@ export async function listApiTokens(trx: TenantTransaction, query: ListQuery) {
     cursor: query.cursor,
   });
   return {
-    items: rows.map((t) => ({ connectionId: t.connection_id as string, ...toInventoryApiToken(t), findingCount: t.finding_count as number })),
+    items: rows.map((t) => ({
+      connectionId: t.connection_id as string,
+      ...toInventoryApiToken(t),
+      findingCount: t.finding_count as number,
+    })),
     nextCursor,
   };
 }
@@ -366,13 +401,20 @@ export async function listAdmins(trx: TenantTransaction, query: ListQuery) {
     limit: query.limit ?? 50,
     cursor: query.cursor,
   });
-  return { items: rows.map((u) => ({ ...userOut(u), roleTypes: (u.role_types ?? []) as string[] })), nextCursor };
+  return {
+    items: rows.map((u) => ({ ...userOut(u), roleTypes: (u.role_types ?? []) as string[] })),
+    nextCursor,
+  };
 }
 
 /** Findings (open by default). */
 export async function listFindings(
   trx: TenantTransaction,
-  query: ListQuery & { kind?: string | undefined; severity?: string | undefined; includeResolved?: boolean | undefined },
+  query: ListQuery & {
+    kind?: string | undefined;
+    severity?: string | undefined;
+    includeResolved?: boolean | undefined;
+  },
 ) {
   const params: unknown[] = [];
   const where: string[] = [];
@@ -408,7 +450,11 @@ export async function listFindings(
       connectionId: f.connection_id as string,
       kind: f.kind as string,
       severity: f.severity as string,
-      subject: { type: f.subject_type as string, id: f.subject_id as string, label: (f.subject_label ?? null) as string | null },
+      subject: {
+        type: f.subject_type as string,
+        id: f.subject_id as string,
+        label: (f.subject_label ?? null) as string | null,
+      },
       details: f.details ?? {},
       firstSeen: iso(f.first_seen)!,
       resolvedAt: iso(f.resolved_at),
@@ -422,7 +468,9 @@ export async function connectionSummary(trx: TenantTransaction, connectionId: st
   const parts = Object.values(DATASET_SPECS).map(
     (s) => `select '${s.dataset}' as k, count(*)::int as n from ${s.table} where connection_id = $1::uuid`,
   );
-  parts.push(`select 'findings' as k, count(*)::int from findings where connection_id = $1::uuid and resolved_at is null`);
+  parts.push(
+    `select 'findings' as k, count(*)::int from findings where connection_id = $1::uuid and resolved_at is null`,
+  );
   const rows = await runSql(trx, parts.join(' union all '), [connectionId]);
   const [sync] = await runSql(
     trx,

@@ -38,12 +38,21 @@ export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch
   }
   const apps = await runSql(trx, `delete from apps where ${where} returning *`, params);
   for (const a of apps) {
-    outbox.inventory('app.removed', a.id, { syncId: null, appId: a.id, reason: 'connection_deleted', app: toInventoryApp(a) });
+    outbox.inventory('app.removed', a.id, {
+      syncId: null,
+      appId: a.id,
+      reason: 'connection_deleted',
+      app: toInventoryApp(a),
+    });
     outbox.appState(a.id, null);
   }
   const tokens = await runSql(trx, `delete from api_tokens where ${where} returning id`, params);
   for (const t of tokens) {
-    outbox.inventory('api-token.removed', t.id, { syncId: null, tokenId: t.id, reason: 'connection_deleted' });
+    outbox.inventory('api-token.removed', t.id, {
+      syncId: null,
+      tokenId: t.id,
+      reason: 'connection_deleted',
+    });
   }
   const findings = await runSql(
     trx,
@@ -59,7 +68,9 @@ export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch
     await runSql(trx, `delete from ${spec.table} where ${where}`, params);
   }
   await runSql(trx, `delete from pending_changes where connection_id = $1::uuid`, [connectionId]);
-  await runSql(trx, `update sync_progress set state = 'cancelled', ended_at = now() where connection_id = $1::uuid and state = 'running'`, [
-    connectionId,
-  ]);
+  await runSql(
+    trx,
+    `update sync_progress set state = 'cancelled', ended_at = now() where connection_id = $1::uuid and state = 'running'`,
+    [connectionId],
+  );
 }

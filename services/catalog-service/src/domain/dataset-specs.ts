@@ -17,7 +17,11 @@ export interface DatasetSpec {
   columns: ColumnSpec[];
 }
 
-const c = (field: string, column: string, type: ColumnSpec['type'] = 'text'): ColumnSpec => ({ field, column, type });
+const c = (field: string, column: string, type: ColumnSpec['type'] = 'text'): ColumnSpec => ({
+  field,
+  column,
+  type,
+});
 
 /** Storage of every dataset (columns follow the contracts' record shapes). */
 export const DATASET_SPECS: Record<Dataset, DatasetSpec> = {

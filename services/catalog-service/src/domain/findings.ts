@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { OutboxBatch } from './inventory-outbox.js';
-import { iso } from './row-mappers.js';
 import { runSql, type SyncScope } from './record-apply.js';
+import { iso } from './row-mappers.js';
 
 /** Sign-on modes where Okta stores or replays a password (SPEC K4 "password-based sign-on apps"). */
 export const PASSWORD_SIGN_ON_MODES = ['BASIC_AUTH', 'BROWSER_PLUGIN', 'SECURE_PASSWORD_STORE', 'AUTO_LOGIN'];
@@ -98,13 +98,16 @@ export async function recomputeFindings(
       where f.tenant_id = $1 and f.connection_id = $2::uuid and f.resolved_at is null
         and c.kind = f.kind and c.subject_type = f.subject_type and c.subject_id = f.subject_id
         and (f.details is distinct from c.details or f.subject_label is distinct from c.subject_label)`,
-    params,
+    params.slice(0, 4),
   );
   for (const row of opened) {
     outbox.inventory('finding.opened', row.id, { ...findingFields(row), details: row.details ?? {} });
   }
   for (const row of resolved) {
-    outbox.inventory('finding.resolved', row.id, { ...findingFields(row), resolvedAt: iso(row.resolved_at)! });
+    outbox.inventory('finding.resolved', row.id, {
+      ...findingFields(row),
+      resolvedAt: iso(row.resolved_at)!,
+    });
   }
   return { opened: opened.length, resolved: resolved.length };
 }

@@ -1,9 +1,9 @@
 import {
   type AppInventoryState,
+  connectionKey,
   type EventData,
   type EventType,
   inventoryKey,
-  connectionKey,
   makeEvent,
   type TopicId,
   validateAppInventoryState,
@@ -30,7 +30,13 @@ export class OutboxBatch {
 
   /** An app-inventory event keyed `tenant:connection:object`. */
   inventory<T extends EventType>(type: T, objectId: string | undefined, data: EventData<T>): void {
-    this.#event('appInventory', inventoryKey(this.tenantId, this.connectionId, objectId), type, objectId, data);
+    this.#event(
+      'appInventory',
+      inventoryKey(this.tenantId, this.connectionId, objectId),
+      type,
+      objectId,
+      data,
+    );
   }
 
   /** A sync-status event keyed by connection. */
@@ -50,7 +56,13 @@ export class OutboxBatch {
     });
   }
 
-  #event<T extends EventType>(topic: TopicId, key: string, type: T, subject: string | undefined, data: EventData<T>) {
+  #event<T extends EventType>(
+    topic: TopicId,
+    key: string,
+    type: T,
+    subject: string | undefined,
+    data: EventData<T>,
+  ) {
     const event = makeEvent(type, {
       source: EVENT_SOURCE,
       tenantId: this.tenantId,

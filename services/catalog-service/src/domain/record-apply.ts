@@ -13,7 +13,11 @@ export interface SyncScope {
 
 const q = (name: string) => `"${name}"`;
 
-async function run<R = Record<string, any>>(trx: Transaction<any>, text: string, params: unknown[]): Promise<R[]> {
+async function run<R = Record<string, any>>(
+  trx: Transaction<any>,
+  text: string,
+  params: unknown[],
+): Promise<R[]> {
   const result = await trx.executeQuery<R>(CompiledQuery.raw(text, params));
   return result.rows;
 }
@@ -26,7 +30,9 @@ async function run<R = Record<string, any>>(trx: Transaction<any>, text: string,
  */
 function upsertStatement(spec: DatasetSpec, withPrev: boolean): string {
   const defs = spec.columns.map((col) => `${q(col.field)} ${col.type}`).join(', ');
-  const keyFields = spec.columns.filter((col) => spec.keys.includes(col.column)).map((col) => `r.${q(col.field)}`);
+  const keyFields = spec.columns
+    .filter((col) => spec.keys.includes(col.column))
+    .map((col) => `r.${q(col.field)}`);
   const cols = spec.columns.map((col) => col.column);
   const nonKey = cols.filter((col) => !spec.keys.includes(col));
   const conflict = ['tenant_id', 'connection_id', ...spec.keys].join(', ');
@@ -86,7 +92,8 @@ export async function applyRecords(
         const prev = toInventoryApp(row.prev);
         const changedFields = APP_FIELDS.filter(
           ([field]) =>
-            JSON.stringify(app[field as keyof typeof app]) !== JSON.stringify(prev[field as keyof typeof prev]),
+            JSON.stringify(app[field as keyof typeof app]) !==
+            JSON.stringify(prev[field as keyof typeof prev]),
         ).map(([field]) => field);
         if (changedFields.length > 0) {
           const before = Object.fromEntries(changedFields.map((f) => [f, prev[f as keyof typeof prev]]));
@@ -127,7 +134,10 @@ export async function applyRecords(
       const rows = await run(trx, statementOf(spec, true), params);
       for (const row of rows) {
         if (row.inserted) {
-          outbox.inventory('api-token.discovered', row.id, { syncId: scope.syncId, token: toInventoryApiToken(row) });
+          outbox.inventory('api-token.discovered', row.id, {
+            syncId: scope.syncId,
+            token: toInventoryApiToken(row),
+          });
         }
       }
       return;
@@ -207,7 +217,11 @@ export async function sweepDataset(
     case 'api-tokens': {
       const rows = await run(trx, `delete from api_tokens where ${where} returning id`, params);
       for (const row of rows) {
-        outbox.inventory('api-token.removed', row.id, { syncId: scope.syncId, tokenId: row.id, reason: 'not_seen_in_sync' });
+        outbox.inventory('api-token.removed', row.id, {
+          syncId: scope.syncId,
+          tokenId: row.id,
+          reason: 'not_seen_in_sync',
+        });
       }
       return rows.length;
     }

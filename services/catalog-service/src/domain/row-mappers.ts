@@ -2,7 +2,11 @@ import type { InventoryApp, InventoryGrant } from '@appgov/contracts';
 
 /** A timestamp column as RFC 3339 (pg hands timestamptz over as Date). */
 export const iso = (value: Date | string | null | undefined): string | null =>
-  value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+  value === null || value === undefined
+    ? null
+    : value instanceof Date
+      ? value.toISOString()
+      : new Date(value).toISOString();
 
 /** The public view of an `apps` row. */
 export function toInventoryApp(row: Record<string, any>): InventoryApp {

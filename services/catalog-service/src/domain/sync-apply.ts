@@ -1,4 +1,10 @@
-import { type AnyCloudEvent, type AppInventoryState, type Dataset, DATASETS, type TopicId } from '@appgov/contracts';
+import {
+  type AnyCloudEvent,
+  type AppInventoryState,
+  DATASETS,
+  type Dataset,
+  type TopicId,
+} from '@appgov/contracts';
 import type { AppLogger } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
 import { DATASET_SPECS } from './dataset-specs.js';
@@ -46,17 +52,21 @@ async function admitSync(trx: Transaction<any>, scope: SyncScope): Promise<{ pro
   );
   const conn = state[0]!;
   if (conn.deleted_at !== null || conn.tenant_id !== scope.tenantId) return null;
-  const rows = await runSql(trx, `select state, datasets from sync_progress where sync_id = $1::uuid for update`, [
-    scope.syncId,
-  ]);
+  const rows = await runSql(
+    trx,
+    `select state, datasets from sync_progress where sync_id = $1::uuid for update`,
+    [scope.syncId],
+  );
   if (rows[0]) {
     if (rows[0].state !== 'running' || conn.current_sync !== scope.syncId) return null;
     return { progress: rows[0].datasets as Progress };
   }
   if (conn.current_sync) {
-    await runSql(trx, `update sync_progress set state = 'superseded', ended_at = now() where sync_id = $1::uuid and state = 'running'`, [
-      conn.current_sync,
-    ]);
+    await runSql(
+      trx,
+      `update sync_progress set state = 'superseded', ended_at = now() where sync_id = $1::uuid and state = 'running'`,
+      [conn.current_sync],
+    );
   }
   await runSql(
     trx,
@@ -78,10 +88,11 @@ async function saveProgress(trx: Transaction<any>, syncId: string, progress: Pro
 }
 
 async function appliedBatchCount(trx: Transaction<any>, syncId: string, dataset: Dataset): Promise<number> {
-  const rows = await runSql(trx, `select count(*) as n from applied_batches where sync_id = $1::uuid and dataset = $2`, [
-    syncId,
-    dataset,
-  ]);
+  const rows = await runSql(
+    trx,
+    `select count(*) as n from applied_batches where sync_id = $1::uuid and dataset = $2`,
+    [syncId, dataset],
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -103,11 +114,19 @@ async function sweepIfComplete(
 }
 
 /** Applies one okta-records event inside the caller's transaction; its events go to `outbox`. */
-export async function applyRecordEvent(trx: Transaction<any>, deps: ApplyDeps, event: AnyCloudEvent): Promise<void> {
+export async function applyRecordEvent(
+  trx: Transaction<any>,
+  deps: ApplyDeps,
+  event: AnyCloudEvent,
+): Promise<void> {
   if (!event.connectionid) return;
   const data = event.data as { syncId?: string };
   if (!data.syncId) return;
-  const scope: SyncScope = { tenantId: event.tenantid, connectionId: event.connectionid, syncId: data.syncId };
+  const scope: SyncScope = {
+    tenantId: event.tenantid,
+    connectionId: event.connectionid,
+    syncId: data.syncId,
+  };
   await setTenant(trx, scope.tenantId);
   const admitted = await admitSync(trx, scope);
   if (!admitted) return;
@@ -130,7 +149,8 @@ export async function applyRecordEvent(trx: Transaction<any>, deps: ApplyDeps, e
       if (ledger.length === 0) return; // replayed batch: already applied
       await applyRecords(trx, scope, dataset, records, outbox);
       deps.onRows?.(dataset, records.length);
-      if (progress[dataset]?.completed && !(await sweepIfComplete(trx, scope, dataset, progress, outbox))) return;
+      if (progress[dataset]?.completed && !(await sweepIfComplete(trx, scope, dataset, progress, outbox)))
+        return;
       break;
     }
     case 'records.dataset-completed': {
@@ -158,11 +178,15 @@ export async function applyRecordEvent(trx: Transaction<any>, deps: ApplyDeps, e
         }
       }
       await finishSync(trx, deps, scope, outbox, complete);
-      await runSql(trx, `update sync_progress set state = $2, ended_at = now(), applied_at = $3 where sync_id = $1::uuid`, [
-        scope.syncId,
-        complete ? 'completed' : outcome === 'completed' ? 'incomplete' : outcome,
-        complete ? outbox.now : null,
-      ]);
+      await runSql(
+        trx,
+        `update sync_progress set state = $2, ended_at = now(), applied_at = $3 where sync_id = $1::uuid`,
+        [
+          scope.syncId,
+          complete ? 'completed' : outcome === 'completed' ? 'incomplete' : outcome,
+          complete ? outbox.now : null,
+        ],
+      );
       break;
     }
     default:
@@ -224,7 +248,9 @@ async function finishSync(
       (l: string[] | null) => l ?? [],
     );
     const truncated = lists.some((l) => l.length > LIMIT);
-    const [addedUserIds, removedUserIds, addedGroupIds, removedGroupIds] = lists.map((l) => l.slice(0, LIMIT));
+    const [addedUserIds, removedUserIds, addedGroupIds, removedGroupIds] = lists.map((l) =>
+      l.slice(0, LIMIT),
+    );
     outbox.inventory('app.assignments.changed', row.app_id, {
       syncId: scope.syncId,
       appId: row.app_id,
@@ -265,7 +291,11 @@ async function finishSync(
   if (complete) {
     const counts = await datasetCounts(trx, scope.tenantId, scope.connectionId);
     const at = outbox.now.toISOString();
-    outbox.inventory('inventory.snapshot.completed', undefined, { syncId: scope.syncId, counts, completedAt: at });
+    outbox.inventory('inventory.snapshot.completed', undefined, {
+      syncId: scope.syncId,
+      counts,
+      completedAt: at,
+    });
     outbox.syncStatus('catalog.applied', { syncId: scope.syncId, counts, appliedAt: at });
   }
 }

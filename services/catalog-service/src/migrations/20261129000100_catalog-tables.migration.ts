@@ -115,9 +115,17 @@ const TABLES: Record<string, string> = {
 
 const INDEXES = [
   // Sweeps: rows of one connection not seen by a sync.
-  ...['users', 'user_roles', 'groups', 'group_members', 'group_apps', 'apps', 'app_users', 'app_grants', 'api_tokens'].map(
-    (t) => `create index ${t}_sweep_idx on ${t} (connection_id, last_seen_sync)`,
-  ),
+  ...[
+    'users',
+    'user_roles',
+    'groups',
+    'group_members',
+    'group_apps',
+    'apps',
+    'app_users',
+    'app_grants',
+    'api_tokens',
+  ].map((t) => `create index ${t}_sweep_idx on ${t} (connection_id, last_seen_sync)`),
   // Query API sort orders (keyset: sort key, connection, id).
   'create index apps_label_idx on apps (tenant_id, lower(label), connection_id, id)',
   'create index apps_last_updated_idx on apps (tenant_id, last_updated, connection_id, id)',
@@ -157,7 +165,9 @@ export const catalogTablesMigration: Migration = {
         applied_at timestamptz
       )`)
       .execute(db);
-    await sql.raw('create index sync_progress_connection_idx on sync_progress (connection_id, started_at)').execute(db);
+    await sql
+      .raw('create index sync_progress_connection_idx on sync_progress (connection_id, started_at)')
+      .execute(db);
     // The idempotency ledger of applied batches.
     await sql
       .raw(`create table applied_batches (
@@ -202,7 +212,9 @@ export const catalogTablesMigration: Migration = {
         execute format('grant ${READER_ROLE} to %I', current_user);
       exception when others then null; end $$`)
       .execute(db);
-    await sql.raw(`grant usage on schema ${'"'}${await currentSchema(db)}${'"'} to ${READER_ROLE}`).execute(db);
+    await sql
+      .raw(`grant usage on schema ${'"'}${await currentSchema(db)}${'"'} to ${READER_ROLE}`)
+      .execute(db);
     for (const table of [...Object.keys(TABLES), 'sync_progress']) {
       await sql.raw(`alter table ${table} enable row level security`).execute(db);
       await sql.raw(`alter table ${table} force row level security`).execute(db);
@@ -220,7 +232,13 @@ export const catalogTablesMigration: Migration = {
       await sql.raw(`revoke all on ${table} from ${READER_ROLE}`).execute(db);
     }
     await sql.raw(`revoke usage on schema "${schema}" from ${READER_ROLE}`).execute(db);
-    for (const table of ['pending_changes', 'connection_state', 'applied_batches', 'sync_progress', ...Object.keys(TABLES)]) {
+    for (const table of [
+      'pending_changes',
+      'connection_state',
+      'applied_batches',
+      'sync_progress',
+      ...Object.keys(TABLES),
+    ]) {
       await sql.raw(`drop table ${table}`).execute(db);
     }
     // The role is cluster-wide and shared by every catalog schema; it stays.

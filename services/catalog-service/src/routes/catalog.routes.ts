@@ -26,7 +26,8 @@ const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'Opaque cursor from nextCursor' })),
   connectionId: Type.Optional(Uuid),
 };
-const pageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: N(Type.String()) });
+const pageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: N(Type.String()) });
 
 const AppSummary = Type.Composite([
   Type.Object({ connectionId: Uuid }),
@@ -46,7 +47,9 @@ const AppDetail = Type.Composite([
         userStatus: N(Type.String()),
       }),
     ),
-    groups: Type.Array(Type.Object({ groupId: Type.String(), name: N(Type.String()), priority: N(Type.Integer()) })),
+    groups: Type.Array(
+      Type.Object({ groupId: Type.String(), name: N(Type.String()), priority: N(Type.Integer()) }),
+    ),
   }),
 ]);
 const User = Type.Object({
@@ -65,7 +68,12 @@ const UserDetail = Type.Composite([
   User,
   Type.Object({
     roles: Type.Array(
-      Type.Object({ roleId: Type.String(), type: Type.String(), label: Type.String(), assignmentType: Type.String() }),
+      Type.Object({
+        roleId: Type.String(),
+        type: Type.String(),
+        label: Type.String(),
+        assignmentType: Type.String(),
+      }),
     ),
     groups: Type.Array(Type.Object({ groupId: Type.String(), name: N(Type.String()) })),
     apps: Type.Array(Type.Object({ appId: Type.String(), label: N(Type.String()), scope: Type.String() })),
@@ -106,10 +114,14 @@ const Summary = Type.Object({
 const AppsQuery = Type.Object({
   ...PageQuery,
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Search in label and name' })),
-  status: Type.Optional(Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('DELETED')])),
+  status: Type.Optional(
+    Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('DELETED')]),
+  ),
   signOnMode: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   risk: Type.Optional(Type.Boolean({ description: 'true: apps with open findings; false: without' })),
-  sort: Type.Optional(Type.Union([Type.Literal('label'), Type.Literal('lastUpdated'), Type.Literal('userCount')])),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('label'), Type.Literal('lastUpdated'), Type.Literal('userCount')]),
+  ),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
 });
 const ListQuery = Type.Object({
@@ -133,7 +145,10 @@ export function registerCatalogRoutes(app: HttpApp, db: Kysely<any>): void {
 
   app.get(
     '/v1/catalog/apps',
-    { preHandler: viewer, schema: { tags, querystring: AppsQuery, response: { 200: pageOf(AppSummary), ...errors } } },
+    {
+      preHandler: viewer,
+      schema: { tags, querystring: AppsQuery, response: { 200: pageOf(AppSummary), ...errors } },
+    },
     async (request) => withTenant(db, tenantOf(request), (trx) => listApps(trx, request.query)),
   );
   app.get(
@@ -149,7 +164,10 @@ export function registerCatalogRoutes(app: HttpApp, db: Kysely<any>): void {
   );
   app.get(
     '/v1/catalog/users',
-    { preHandler: viewer, schema: { tags, querystring: ListQuery, response: { 200: pageOf(User), ...errors } } },
+    {
+      preHandler: viewer,
+      schema: { tags, querystring: ListQuery, response: { 200: pageOf(User), ...errors } },
+    },
     async (request) => withTenant(db, tenantOf(request), (trx) => listUsers(trx, request.query)),
   );
   app.get(
@@ -165,22 +183,34 @@ export function registerCatalogRoutes(app: HttpApp, db: Kysely<any>): void {
   );
   app.get(
     '/v1/catalog/groups',
-    { preHandler: viewer, schema: { tags, querystring: ListQuery, response: { 200: pageOf(Group), ...errors } } },
+    {
+      preHandler: viewer,
+      schema: { tags, querystring: ListQuery, response: { 200: pageOf(Group), ...errors } },
+    },
     async (request) => withTenant(db, tenantOf(request), (trx) => listGroups(trx, request.query)),
   );
   app.get(
     '/v1/catalog/api-tokens',
-    { preHandler: viewer, schema: { tags, querystring: ListQuery, response: { 200: pageOf(ApiToken), ...errors } } },
+    {
+      preHandler: viewer,
+      schema: { tags, querystring: ListQuery, response: { 200: pageOf(ApiToken), ...errors } },
+    },
     async (request) => withTenant(db, tenantOf(request), (trx) => listApiTokens(trx, request.query)),
   );
   app.get(
     '/v1/catalog/admins',
-    { preHandler: viewer, schema: { tags, querystring: ListQuery, response: { 200: pageOf(Admin), ...errors } } },
+    {
+      preHandler: viewer,
+      schema: { tags, querystring: ListQuery, response: { 200: pageOf(Admin), ...errors } },
+    },
     async (request) => withTenant(db, tenantOf(request), (trx) => listAdmins(trx, request.query)),
   );
   app.get(
     '/v1/catalog/findings',
-    { preHandler: viewer, schema: { tags, querystring: FindingsQuery, response: { 200: pageOf(Finding), ...errors } } },
+    {
+      preHandler: viewer,
+      schema: { tags, querystring: FindingsQuery, response: { 200: pageOf(Finding), ...errors } },
+    },
     async (request) => withTenant(db, tenantOf(request), (trx) => listFindings(trx, request.query)),
   );
   app.get(
@@ -190,8 +220,11 @@ export function registerCatalogRoutes(app: HttpApp, db: Kysely<any>): void {
       schema: { tags, params: Type.Object({ connectionId: Uuid }), response: { 200: Summary, ...errors } },
     },
     async (request) => {
-      const found = await withTenant(db, tenantOf(request), (trx) => connectionSummary(trx, request.params.connectionId));
-      if (!found) throw new NotFoundError('CATALOG_CONNECTION_NOT_FOUND', 'No catalog data for this connection.');
+      const found = await withTenant(db, tenantOf(request), (trx) =>
+        connectionSummary(trx, request.params.connectionId),
+      );
+      if (!found)
+        throw new NotFoundError('CATALOG_CONNECTION_NOT_FOUND', 'No catalog data for this connection.');
       return found;
     },
   );
