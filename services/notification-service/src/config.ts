@@ -25,6 +25,16 @@ export const NotificationConfigSchema = Type.Object({
   SMTP_SECURE: Type.Boolean({ default: false }),
   SMTP_USER: Type.Optional(Type.String()),
   SMTP_PASSWORD: Type.Optional(Secret()),
+  /**
+   * Where the SMTP password lives in Vault KV v2 when SMTP_PASSWORD is not set:
+   * `<mount>/<path>#<field>` (field defaults to `password`), e.g. `secret/appgov/smtp#password`.
+   */
+  SMTP_PASSWORD_VAULT_PATH: Type.Optional(Type.String({ pattern: '^[^/#]+/[^#]+(#.+)?$' })),
+  VAULT_ADDR: Type.Optional(Type.String()),
+  VAULT_TOKEN: Type.Optional(Secret()),
+  VAULT_AUTH_METHOD: Type.Union([Type.Literal('token'), Type.Literal('kubernetes')], { default: 'token' }),
+  VAULT_K8S_ROLE: Type.String({ default: 'notification-service' }),
+  VAULT_K8S_JWT_PATH: Type.String({ default: '/var/run/secrets/kubernetes.io/serviceaccount/token' }),
   SMTP_FROM: Type.String({ default: 'Appgov <no-reply@appgov.local>' }),
   SMTP_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
 

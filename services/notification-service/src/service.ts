@@ -16,6 +16,7 @@ import type { NotificationDatabase } from './domain/notification.table.js';
 import type { ProcessorDeps } from './domain/notification-processor.js';
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { notificationMigrations } from './migrations/index.js';
+import { resolveSmtpPassword } from './plugins/smtp-password.js';
 
 /** The topics this service reads. */
 export const CONSUMED_TOPICS: TopicId[] = ['connections', 'syncStatus', 'appInventory'];
@@ -80,7 +81,7 @@ export async function createService(
       port: config.SMTP_PORT,
       secure: config.SMTP_SECURE,
       user: config.SMTP_USER,
-      password: config.SMTP_PASSWORD,
+      password: await resolveSmtpPassword(config),
       from: config.SMTP_FROM,
       timeoutMs: config.SMTP_TIMEOUT_MS,
     },
