@@ -13,7 +13,7 @@ import type { NotificationDb } from './domain/db.js';
 import { EmailSender } from './domain/email-sender.js';
 import { notificationMetrics } from './domain/notification.metrics.js';
 import type { NotificationDatabase } from './domain/notification.table.js';
-import type { ProcessorDeps } from './domain/notification-processor.js';
+import { type ProcessorDeps, pruneProcessedEvents } from './domain/notification-processor.js';
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { notificationMigrations } from './migrations/index.js';
 import { resolveSmtpPassword } from './plugins/smtp-password.js';
@@ -146,6 +146,7 @@ export async function createService(
 
   let consumer: ConsumerRunner | undefined;
   let started = false;
+  let pruneTimer: NodeJS.Timeout | undefined;
   return {
     app,
     db,
@@ -184,10 +185,20 @@ export async function createService(
       });
       emailSender.start();
       webhookDispatcher.start();
+      const prune = () => {
+        const before = new Date(clock.now().getTime() - config.PROCESSED_EVENTS_RETENTION_DAYS * 86_400_000);
+        pruneProcessedEvents(db, before).then(
+          (n) => n > 0 && logger.info({ pruned: n }, 'pruned old dedupe rows'),
+          (error: unknown) => logger.warn({ err: error }, 'pruning dedupe rows failed'),
+        );
+      };
+      pruneTimer = setInterval(prune, 3_600_000);
+      pruneTimer.unref();
       started = true;
       logger.info({ topics: CONSUMED_TOPICS.map((id) => topics[id]) }, 'notification-service started');
     },
     async stop() {
+      if (pruneTimer) clearInterval(pruneTimer);
       await consumer?.stop();
       consumer = undefined;
       await Promise.allSettled([emailSender.stop(), webhookDispatcher.stop()]);

@@ -214,3 +214,44 @@ t.test('N3: private-range and insecure targets are refused by validation', async
   });
   t.equal(publicIp.statusCode, 201, 'a public address is accepted');
 });
+
+t.test('N3: at send time a target resolving to an internal address is refused and not retried', async (t) => {
+  const receiver = await startReceiver(t);
+  const ts = await startService(t, undefined, { env: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' } });
+  const tenant = uniqueName('tenant');
+  const port = new URL(receiver.url('/')).port;
+  // Rows as if the URL had passed validation and DNS changed since (rebinding).
+  const hooks = await ts.service.db
+    .insertInto('webhooks')
+    .values(
+      [`https://localhost:${port}/a`, `https://127.0.0.1:${port}/b`].map((url) => ({
+        tenant_id: tenant,
+        url,
+        description: null,
+        event_types: ['*'],
+        format: 'generic' as const,
+        secret: 'whsec_test',
+        disabled_reason: null,
+        created_by_sub: 'x',
+        created_by_email: null,
+      })),
+    )
+    .returning('id')
+    .execute();
+  const completed = events.completed(tenant, randomUUID());
+  await ts.publish([completed]);
+  const rows = await waitFor(async () => {
+    const r = await ts.service.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('tenant_id', '=', tenant)
+      .execute();
+    return r.length === 2 && r.every((d) => d.status === 'failed') ? r : undefined;
+  });
+  for (const row of rows) {
+    t.equal(row.attempts, 1, 'not retried');
+    t.match(row.last_error, /forbidden/);
+  }
+  t.equal(hooks.length, 2);
+  t.equal(receiver.requests.length, 0, 'nothing reached the internal receiver');
+});

@@ -302,3 +302,15 @@ export function onSyncFailed(deps: ProcessorDeps, event: CloudEvent<'sync.failed
     });
   });
 }
+
+/**
+ * Deletes dedupe rows older than `before`. Safe once Kafka can no longer redeliver the event:
+ * the retention is configured above every consumed topic's retention.
+ */
+export async function pruneProcessedEvents(db: NotificationDb, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('processed_events')
+    .where('processed_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { errorMessage } from '@appgov/errors';
 import { type AppLogger, redactSecrets } from '@appgov/telemetry';
 import { retryDelayMs } from './backoff.js';
@@ -78,7 +78,8 @@ function post(
       return;
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!allowPrivate && isBlockedAddress(host) && /^[\d.:a-f]+$/i.test(host)) {
+    // An IP literal never goes through `lookup`, so it is checked here.
+    if (!allowPrivate && isIP(host) !== 0 && isBlockedAddress(host)) {
       resolve({
         statusCode: null,
         error: 'target is a forbidden address',
