@@ -55,6 +55,7 @@ export interface PipelineOrgResult {
   /** From the POST to ingest's sync.completed. */
   ingestMs: number | undefined;
   outcome: 'complete' | 'failed' | 'timeout' | 'not-connected';
+  signal: string;
   detail?: string;
   /** Records the catalog holds per dataset after the run (summary counts). */
   catalog: DatasetCountsMap;
@@ -69,6 +70,8 @@ export interface PipelineResult {
   lagPeakAdmin: number;
   lagPeakMetrics: Map<string, number>;
   mails: number;
+  /** The last lines each service wrote (warn level and above by default), for when an org did not finish. */
+  logTails: Record<string, string>;
   settings: Record<string, string>;
 }
 
@@ -89,6 +92,8 @@ interface OrgState {
   postAt?: number;
   ingestAt?: number;
   appliedAt?: number;
+  /** How completion was seen: the catalog.applied event, the summary's lastAppliedSync, or counts = the org. */
+  signal?: 'event' | 'summary' | 'counts';
   failed?: string;
   summary?: { counts: Record<string, number>; lastAppliedSync: unknown };
 }
@@ -102,6 +107,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${String(err)}`));
   };
+
+  // Interrupted (Ctrl-C, timeout): stop the service processes this run started before exiting.
+  const children: ServiceProcess[] = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping the services`);
+    for (const c of children) c.kill();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  cleanups.push(async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
 
   try {
     // Simulators and the SMTP catcher, in this process.
@@ -154,15 +173,6 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       RATE_LIMIT_PER_MINUTE: '100000',
     };
     const dbSchemas: string[] = [];
-    const services = await Promise.all(
-      SERVICE_NAMES.map(async (name) => {
-        const env = { ...serviceEnv(name, endpoints), ...extra };
-        dbSchemas.push(env.DB_SCHEMA as string);
-        const proc = await startService({ name, port: ports[name], env, readyTimeoutMs: 120_000 });
-        cleanups.push(() => proc.stop(10_000));
-        return proc;
-      }),
-    );
     if (!options.keep)
       cleanups.push(async () => {
         const client = new pg.Client({ connectionString: infra.DATABASE_URL });
@@ -170,6 +180,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         for (const s of dbSchemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
         await client.end();
       });
+    // allSettled: when one service fails to start, the others still get stopped by the cleanup.
+    const starts = await Promise.allSettled(
+      SERVICE_NAMES.map(async (name) => {
+        const env = { ...serviceEnv(name, endpoints), ...extra };
+        dbSchemas.push(env.DB_SCHEMA as string);
+        const proc = await startService({ name, port: ports[name], env, readyTimeoutMs: 120_000 });
+        cleanups.push(() => proc.stop(10_000));
+        children.push(proc);
+        return proc;
+      }),
+    );
+    const failedStart = starts.find((r) => r.status === 'rejected');
+    if (failedStart) throw failedStart.reason;
+    const services = starts.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
     const byName = new Map<ServiceName, ServiceProcess>(services.map((s) => [s.name, s]));
     log(`services ready: ${services.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
 
@@ -184,8 +208,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         return;
       }
       if (e.type === 'sync.completed') st.ingestAt ??= e.receivedAt;
-      else if (e.type === 'catalog.applied') st.appliedAt ??= e.receivedAt;
-      else if (e.type === 'sync.failed')
+      else if (e.type === 'catalog.applied' && !st.appliedAt) {
+        st.appliedAt = e.receivedAt;
+        st.signal = 'event';
+      } else if (e.type === 'sync.failed')
         st.failed ??= `${String(e.data.reasonCode)}: ${String(e.data.message)}`;
     };
     const watchGroup = `${prefix}.bench-watch`;
@@ -205,7 +231,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           .then((r) => r.text())
           .then((t) => {
             const v = lagFromMetrics(t);
-            if (v > (lagMetrics.get(s.name) ?? 0)) lagMetrics.set(s.name, v);
+            if (v >= (lagMetrics.get(s.name) ?? 0) && t.includes('appgov_kafka_consumer_lag'))
+              lagMetrics.set(s.name, v);
           })
           .catch(() => undefined);
     }, 1000);
@@ -232,6 +259,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const connUrl = `${byName.get('connection-service')?.url}/v1/integrations/okta/connections`;
     const catalogUrl = `${byName.get('catalog-service')?.url}/v1/catalog`;
 
+    const expectedOf = new Map(scale.orgs.map((o) => [o.domain, expectedCounts(okta.sim.org(o.domain))]));
     for (const spec of scale.orgs) {
       okta.sim.org(spec.domain).resetRequestCounts();
       states.set(spec.domain, { spec });
@@ -269,7 +297,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       await Promise.all(
         open.map(async (st) => {
           const r = await api(`${catalogUrl}/connections/${st.connectionId}/summary`).catch(() => undefined);
-          if (r?.status === 200 && r.body?.lastAppliedSync) st.appliedAt ??= Date.now();
+          if (r?.status === 200 && !st.appliedAt) {
+            const counts = (r.body?.counts ?? {}) as DatasetCountsMap;
+            const want = expectedOf.get(st.spec.domain) as DatasetCountsMap;
+            if (r.body?.lastAppliedSync) {
+              st.appliedAt = Date.now();
+              st.signal = 'summary';
+            } else if (Object.keys(want).every((d) => counts[d] === want[d])) {
+              st.appliedAt = Date.now();
+              st.signal = 'counts';
+            }
+          }
           if (!st.failed) {
             const c = await api(`${connUrl}/${st.connectionId}`).catch(() => undefined);
             if (c?.status === 200 && c.body?.status === 'error')
@@ -313,6 +351,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         completeMs: st.appliedAt && st.postAt ? st.appliedAt - st.postAt : undefined,
         ingestMs: st.ingestAt && st.postAt ? st.ingestAt - st.postAt : undefined,
         outcome,
+        signal: st.signal ?? '-',
         ...(st.failed ? { detail: st.failed } : {}),
         catalog,
         expected: expectedCounts(org),
@@ -326,6 +365,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       lagPeakAdmin: lag.peakTotal,
       lagPeakMetrics: lagMetrics,
       mails: smtp.mails.length,
+      logTails: Object.fromEntries(services.map((s) => [s.name, s.output().slice(-3000)])),
       settings,
     };
   } finally {
@@ -341,6 +381,7 @@ export function formatPipelineResult(r: PipelineResult): string {
     return [
       o.domain,
       o.outcome,
+      o.signal,
       seconds(o.ingestMs),
       seconds(o.completeMs),
       got,
@@ -358,6 +399,7 @@ export function formatPipelineResult(r: PipelineResult): string {
       [
         'org',
         'outcome',
+        'seen by',
         'ingest s',
         'catalog s',
         'records',
@@ -380,6 +422,7 @@ export function formatPipelineResult(r: PipelineResult): string {
       [...r.lagPeakMetrics].map(([n, v]) => `${n} ${v}`).join(', ') || 'none reported'
     }`,
     `  emails caught: ${r.mails}`,
+    '  seen by: event = catalog.applied on sync-status; summary = lastAppliedSync set; counts = summary counts equal the org',
   ];
   for (const o of r.orgs) {
     const diff = Object.keys(o.expected)

@@ -11,6 +11,10 @@ import { describeScale, SCALE_USAGE, scaleFromArgs } from './lib/scale.js';
 import { formatPipelineResult, type PipelineResult, runPipeline } from './pipeline-run.js';
 import { formatSdkResult, runSdkBaseline, type SdkBaselineResult } from './sdk-baseline-run.js';
 
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error('Node 24 is needed: export PATH=/work/main/.tools/bin:/work/main/node_modules/.bin:$PATH');
+  process.exit(2);
+}
 const args = new Args();
 if (args.flag('help')) {
   console.log(`usage: node test/bench/dist/src/pipeline.js [flags]\n${SCALE_USAGE}
@@ -21,6 +25,7 @@ if (args.flag('help')) {
   --sdk-concurrency N      SDK script requests in flight per org (default 4)
   --timeout-s S            give up waiting for the catalog after S seconds (default 3600)
   --log-level L            services' LOG_LEVEL (default warn)
+  --show-logs              print the tail of each service's output
   --keep                   keep schemas and topics`);
   process.exit(0);
 }
@@ -44,6 +49,9 @@ if (mode !== 'sdk') {
     keep: args.flag('keep'),
   });
   console.log(`\n${formatPipelineResult(appgov)}\n`);
+  if (appgov.orgs.some((o) => o.outcome !== 'complete') || args.flag('show-logs'))
+    for (const [name, tail] of Object.entries(appgov.logTails))
+      if (tail.trim()) console.log(`--- ${name} (last output) ---\n${tail}\n`);
 }
 if (mode !== 'appgov') {
   sdk = await runSdkBaseline({
