@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyCloudEvent } from '@appgov/contracts';
+import { topicNames } from '@appgov/contracts';
+import { OktaSimulator } from '@appgov/okta-simulator';
+import { createLogger } from '@appgov/telemetry';
+import { DEV_JWT_SECRET, mintJwt, testEnv, uniqueName } from '@appgov/testing';
+import { sql } from 'kysely';
+import pg from 'pg';
+import t from 'tap';
+import { startCatalogService } from '../../src/catalog-service.js';
+import { loadCatalogConfig } from '../../src/config.js';
+import { handle } from '../../src/consumers/okta-records.consumer.js';
+import { listApps, withTenant } from '../../src/domain/catalog.repository.js';
+import { recordsOf, syncEvents } from '../fixtures/org-records.js';
+
+t.test('query API and tenant isolation (API and repository layer)', async (t) => {
+  const schema = uniqueName('catalog_r');
+  const e = testEnv();
+  const config = loadCatalogConfig({
+    DATABASE_URL: e.DATABASE_URL,
+    REDIS_URL: e.REDIS_URL,
+    DB_SCHEMA: schema,
+    JWT_HS256_SECRET: DEV_JWT_SECRET,
+  });
+  const service = await startCatalogService(config, {
+    withoutKafka: true,
+    logger: createLogger({ name: 'catalog-test', level: 'warn' }),
+    redisKeyPrefix: `${schema}:`,
+  });
+  t.teardown(async () => {
+    await service.stop();
+    const c = new pg.Client({ connectionString: e.DATABASE_URL });
+    await c.connect();
+    await c.query(`drop schema if exists "${schema}" cascade`);
+    await c.end();
+  });
+  const deps = {
+    db: service.db,
+    topics: topicNames({ prefix: `${schema}.` }),
+    now: () => new Date(),
+    rules: { superAdminThreshold: 3 },
+  };
+  const apply = (events: AnyCloudEvent[]) =>
+    handle(
+      deps,
+      events.map((event) => ({
+        event,
+        origin: { topic: 't', partition: 0, offset: '0', key: null, headers: {}, traceparent: undefined },
+      })),
+    );
+
+  // The same org (same Okta ids) under two tenants; tenant B's app labels differ.
+  const org = new OktaSimulator().createOrg({ domain: 'shared-ids.okta.com', seed: 3, size: 'tiny' });
+  const recA = recordsOf(org.store);
+  const recB = recordsOf(org.store);
+  recB.apps = recB.apps.map((a) => ({ ...a, label: `B ${a.label}` }));
+  const connA = randomUUID();
+  const connB = randomUUID();
+  await apply(syncEvents(recA, { tenantId: 'tenant-a', connectionId: connA }));
+  await apply(syncEvents(recB, { tenantId: 'tenant-b', connectionId: connB }));
+
+  const tokenFor = (tenant: string) =>
+    mintJwt({ sub: `u-${tenant}`, email: `${tenant}@example.com`, tenant, roles: ['viewer'] });
+  const jwtA = await tokenFor('tenant-a');
+  const jwtB = await tokenFor('tenant-b');
+  const get = async (url: string, jwt?: string) => {
+    const res = await service.app.inject({
+      method: 'GET',
+      url,
+      headers: jwt ? { authorization: `Bearer ${jwt}` } : {},
+    });
+    return { status: res.statusCode, body: res.json(), type: res.headers['content-type'] };
+  };
+
+  // API layer.
+  const appsB = await get('/v1/catalog/apps?limit=200', jwtB);
+  t.equal(appsB.status, 200);
+  t.equal(appsB.body.items.length, recB.apps.length);
+  t.ok(
+    appsB.body.items.every((a: any) => a.connectionId === connB && a.label.startsWith('B ')),
+    'tenant B sees only its rows',
+  );
+  const appId = recA.apps[0]!.id;
+  t.equal((await get(`/v1/catalog/apps/${connA}/${appId}`, jwtB)).status, 404, "another tenant's app is 404");
+  const detailA = await get(`/v1/catalog/apps/${connA}/${appId}`, jwtA);
+  t.equal(detailA.status, 200);
+  t.equal(detailA.body.label, recA.apps[0]!.label);
+  t.equal(
+    detailA.body.users.length,
+    Math.min(100, recA['app-users'].filter((x) => x.appId === appId).length),
+    'assigned users listed',
+  );
+  t.equal((await get(`/v1/catalog/connections/${connA}/summary`, jwtB)).status, 404);
+  const summaryA = await get(`/v1/catalog/connections/${connA}/summary`, jwtA);
+  t.equal(summaryA.body.counts.users, recA.users.length);
+  t.equal((await get(`/v1/catalog/users?limit=200&connectionId=${connA}`, jwtB)).body.items.length, 0);
+  const usersA = await get('/v1/catalog/users?limit=200', jwtA);
+  t.equal(usersA.body.items.length, recA.users.length);
+  const someUser = recA['user-roles'][0]!.userId;
+  const userDetail = await get(`/v1/catalog/users/${connA}/${someUser}`, jwtA);
+  t.ok(userDetail.body.roles.length > 0, 'user detail has roles');
+  t.equal((await get(`/v1/catalog/users/${connA}/${someUser}`, jwtB)).status, 404);
+  t.equal((await get('/v1/catalog/groups?limit=200', jwtA)).body.items.length, recA.groups.length);
+  t.equal((await get('/v1/catalog/api-tokens?limit=200', jwtA)).body.items.length, recA['api-tokens'].length);
+  const admins = await get('/v1/catalog/admins?limit=200', jwtA);
+  t.equal(admins.body.items.length, new Set(recA['user-roles'].map((r) => r.userId)).size);
+  const findings = await get('/v1/catalog/findings', jwtB);
+  t.ok(findings.body.items.every((f: any) => f.connectionId === connB));
+
+  // Keyset pagination: every app once, in order, for each sort.
+  for (const [sort, order] of [
+    ['label', 'asc'],
+    ['userCount', 'desc'],
+    ['lastUpdated', 'asc'],
+  ]) {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: any } = await get(
+        `/v1/catalog/apps?limit=2&sort=${sort}&order=${order}${cursor ? `&cursor=${cursor}` : ''}`,
+        jwtA,
+      );
+      seen.push(...page.body.items.map((a: any) => a.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    t.same([...seen].sort(), recA.apps.map((a) => a.id).sort(), `pages cover every app once (${sort})`);
+  }
+  const searched = await get(`/v1/catalog/apps?q=${encodeURIComponent(recA.apps[1]!.label)}`, jwtA);
+  t.ok(
+    searched.body.items.some((a: any) => a.id === recA.apps[1]!.id),
+    'search by label',
+  );
+
+  // Errors are problem+json with a stable code.
+  const unauth = await get('/v1/catalog/apps');
+  t.equal(unauth.status, 401);
+  t.match(unauth.type, /application\/problem\+json/);
+  const badCursor = await get('/v1/catalog/apps?cursor=notacursor', jwtA);
+  t.equal(badCursor.status, 400);
+  t.equal(badCursor.body.code, 'CATALOG_INVALID_CURSOR');
+  const docs = await get('/docs/json');
+  t.ok(docs.body.paths['/v1/catalog/apps'], 'OpenAPI lists the routes');
+
+  // Repository layer: a query without any tenant filter still sees only its tenant.
+  const raw = await withTenant(service.db, 'tenant-b', async (trx) => {
+    const { rows } = await sql<{ tenant_id: string }>`select tenant_id from apps`.execute(trx);
+    return rows;
+  });
+  t.ok(
+    raw.length > 0 && raw.every((r) => r.tenant_id === 'tenant-b'),
+    'RLS hides tenant A from a bare select',
+  );
+  const none = await withTenant(service.db, 'tenant-c', (trx) => listApps(trx, {}));
+  t.equal(none.items.length, 0, 'an unknown tenant sees nothing');
+  await t.rejects(
+    withTenant(service.db, 'tenant-b', (trx) => sql`delete from apps`.execute(trx)),
+    'the reader role cannot write',
+  );
+});
