@@ -21,7 +21,7 @@ t.test(
         headers: admin,
         payload: { url: receiver.url(path), eventTypes: ['sync.completed', 'sync.failed'], ...body },
       });
-      t.equal(res.statusCode, 201, res.body);
+      t.equal(res.statusCode, 201, 'webhook created');
       return res.json() as { id: string; secret: string };
     };
     const ok = await create('/ok');
