@@ -4,7 +4,7 @@ ROOT := $(CURDIR)
 export PATH := $(ROOT)/.tools/bin:$(ROOT)/node_modules/.bin:$(PATH)
 LOCAL := deploy/local
 
-.PHONY: help tools install build lint up down test test-only demo demo-down clean bench test-tools
+.PHONY: help tools install build lint up down test test-only demo demo-down clean bench test-tools test-deploy
 
 help:
 	@echo "make demo   run Appgov on a demo Okta tenant"
@@ -31,7 +31,10 @@ down:
 	@bash $(LOCAL)/down.sh
 
 # Sets up whatever is missing (toolchain, packages, Postgres, Redis, Kafka), builds, lints, tests.
-test: install up test-tools build lint test-only
+test: install up test-tools build lint test-deploy test-only
+
+test-deploy:
+	@bash scripts/test-deploy.sh
 
 test-tools:
 	@bash $(LOCAL)/test-tools.sh

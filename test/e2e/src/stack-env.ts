@@ -24,12 +24,12 @@ export function serviceEnv(name: ServiceName, e: StackEndpoints): Record<string,
   const infra = testEnv();
   const schemaPrefix = e.prefix ? `${e.prefix.replace(/[^a-z0-9_]/g, '_')}_` : '';
   return {
+    ...(e.prefix ? { REDIS_KEY_PREFIX: `${e.prefix}:${name}:` } : {}),
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     DATABASE_URL: infra.DATABASE_URL,
     DB_SCHEMA: `${schemaPrefix}${SCHEMAS[name]}`,
     REDIS_URL: infra.REDIS_URL,
-    REDIS_KEY_PREFIX: e.prefix || 'appgov',
     KAFKA_BROKERS: infra.KAFKA_BROKERS,
     KAFKA_TOPIC_PREFIX: e.prefix ? `${e.prefix}.` : '',
     KAFKA_GROUP_PREFIX: e.prefix ? `${e.prefix}.` : '',
