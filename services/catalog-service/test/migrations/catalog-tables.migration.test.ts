@@ -1,0 +1,41 @@
+import { createDb, migrateDown, migrateToLatest } from '@appgov/db';
+import { testEnv, uniqueName } from '@appgov/testing';
+import { sql } from 'kysely';
+import pg from 'pg';
+import t from 'tap';
+import { catalogMigrations } from '../../src/migrations/index.js';
+
+t.test('catalog migrations go up and down against the real Postgres', async (t) => {
+  const schema = uniqueName('catalog_m');
+  const db = createDb<any>({ connectionString: testEnv().DATABASE_URL, schema, max: 2 });
+  t.teardown(async () => {
+    await db.destroy();
+    const c = new pg.Client({ connectionString: testEnv().DATABASE_URL });
+    await c.connect();
+    await c.query(`drop schema if exists "${schema}" cascade`);
+    await c.end();
+  });
+  await migrateToLatest(db, catalogMigrations, schema);
+  const tables = async () =>
+    (
+      await sql<{
+        t: string;
+      }>`select table_name as t from information_schema.tables where table_schema = ${schema}`.execute(db)
+    ).rows
+      .map((r) => r.t)
+      .sort();
+  t.ok((await tables()).includes('apps'));
+  const { rows } = await sql<{
+    n: string;
+  }>`select count(*) as n from pg_policies where schemaname = ${schema}`.execute(db);
+  t.equal(Number(rows[0]?.n), 11, 'a tenant policy on every tenant table');
+  const { rows: forced } = await sql<{
+    n: string;
+  }>`select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = ${schema} and c.relforcerowsecurity`.execute(db);
+  t.equal(Number(forced[0]?.n), 11, 'FORCE row level security');
+  await migrateDown(db, catalogMigrations, schema);
+  t.notOk((await tables()).includes('apps'), 'down drops the tables');
+  await migrateToLatest(db, catalogMigrations, schema);
+  t.ok((await tables()).includes('apps'), 'and up again');
+});
