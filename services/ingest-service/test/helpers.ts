@@ -26,20 +26,35 @@ export interface Env {
   topics: ReturnType<typeof topicNames>;
   env: Record<string, string>;
   logs: string[];
+  /** Cleanups, run last-in first-out when the test ends (services stop before the schema is dropped). */
+  defer(fn: () => unknown): void;
 }
 
 export async function setupEnv(t: Teardown, orgs: CreateOrgOptions[], windowMs?: number): Promise<Env> {
+  const stack: (() => unknown)[] = [];
+  const defer = (fn: () => unknown) => stack.push(fn);
+  t.teardown(async () => {
+    for (const fn of stack.reverse()) {
+      try {
+        const at = Date.now();
+        await fn();
+        if (process.env.DEBUG_CLEANUP) console.error('cleanup', fn.toString().slice(0, 60), Date.now() - at);
+      } catch (error) {
+        console.error('cleanup failed', error);
+      }
+    }
+  });
   const okta = await startOktaSimulator({ orgs, ...(windowMs ? { windowMs } : {}) });
   const vault = await startVaultSimulator();
-  t.teardown(() => vault.close());
-  t.teardown(() => okta.close());
+  defer(() => vault.close());
+  defer(() => okta.close());
   const store = createSecretStore({
     endpoint: vault.url,
     mount: 'secret',
     auth: { method: 'token', token: vault.rootToken },
   });
   const prefix = uniqueName('ing');
-  const schema = await freshSchema(t, 'ingest');
+  const schema = await freshSchema({ teardown: defer }, 'ingest');
   const infra = testEnv();
   const env: Record<string, string> = {
     DATABASE_URL: infra.DATABASE_URL,
@@ -60,11 +75,21 @@ export async function setupEnv(t: Teardown, orgs: CreateOrgOptions[], windowMs?:
     LOG_LEVEL: 'info',
     PORT: '0',
   };
-  return { okta, vault, store, prefix, schema, topics: topicNames({ prefix: `${prefix}.` }), env, logs: [] };
+  return {
+    okta,
+    vault,
+    store,
+    prefix,
+    schema,
+    topics: topicNames({ prefix: `${prefix}.` }),
+    env,
+    logs: [],
+    defer,
+  };
 }
 
 export async function startService(
-  t: Teardown,
+  _t: Teardown,
   e: Env,
   extra: Record<string, string> = {},
   workerId?: string,
@@ -84,13 +109,13 @@ export async function startService(
     registry: new Registry(),
     ...(workerId ? { workerId } : {}),
   });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await service.stop();
+  let stopped: Promise<void> | undefined;
+  const original = service.stop.bind(service);
+  const stop = () => {
+    stopped ??= original();
+    return stopped;
   };
-  t.teardown(stop);
+  e.defer(stop);
   await service.start();
   return Object.assign(service, { stop });
 }
@@ -100,7 +125,7 @@ export class Collector {
   events: AnyCloudEvent[] = [];
   raw: string[] = [];
 
-  static async start(t: Teardown, e: Env): Promise<Collector> {
+  static async start(_t: Teardown, e: Env): Promise<Collector> {
     const c = new Collector();
     const kafka = createKafka({ clientId: 'ingest-test-collector', brokers: testEnv().KAFKA_BROKERS });
     const admin = kafka.admin();
@@ -111,7 +136,7 @@ export class Collector {
     await admin.disconnect();
     const consumer = kafka.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 100 });
 
-    t.teardown(() => consumer.disconnect());
+    e.defer(() => consumer.disconnect());
     await consumer.connect();
     await consumer.subscribe({ topics: [e.topics.oktaRecords, e.topics.syncStatus], fromBeginning: true });
     await consumer.run({
@@ -175,11 +200,11 @@ export async function requestSync(
   return { syncId, connectionId, tenantId };
 }
 
-export async function publish(t: Teardown, e: Env, events: AnyCloudEvent[]): Promise<void> {
+export async function publish(_t: Teardown, e: Env, events: AnyCloudEvent[]): Promise<void> {
   const kafka = createKafka({ clientId: 'ingest-test-publisher', brokers: testEnv().KAFKA_BROKERS });
   const producer = createProducer(kafka);
   await producer.connect();
-  t.teardown(() => producer.disconnect());
+  e.defer(() => producer.disconnect());
   for (const ev of events) {
     const topic = ev.type.startsWith('connection.') ? e.topics.connections : e.topics.syncRequests;
     await producer.publish(topic, [ev], { key: ev.connectionid ?? 'x' });
