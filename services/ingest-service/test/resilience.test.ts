@@ -1,0 +1,122 @@
+// 403 skips, invalid tokens, cancellation and one sync per connection across workers.
+import { randomUUID } from 'node:crypto';
+import { makeEvent } from '@appgov/contracts';
+import { waitFor } from '@appgov/testing';
+import t from 'tap';
+import { Collector, counts, leaks, publish, requestSync, setupEnv, startService } from './helpers.js';
+
+t.test(
+  'a read-only admin token skips roles, grants and API tokens with warnings and completes',
+  async (t) => {
+    const domain = 'readonly-sync.okta.com';
+    const e = await setupEnv(t, [{ domain, seed: 5, counts: { users: 120, groups: 8, apps: 5 } }]);
+    const collector = await Collector.start(t, e);
+    await startService(t, e);
+    const org = e.okta.sim.org(domain);
+    const token = org.tokenFor('READ_ONLY_ADMIN') as string;
+    t.ok(token, 'the org has a read-only admin token');
+    const { syncId } = await requestSync(t, e, { domain, token });
+    const end = await collector.waitForEnd(syncId);
+    t.equal(end.type, 'sync.completed');
+    const data = end.data as {
+      skippedDatasets: string[];
+      warnings: { dataset: string; code: string }[];
+      counts: Record<string, number>;
+    };
+    t.same([...data.skippedDatasets].sort(), ['api-tokens', 'app-grants', 'user-roles']);
+    t.same(data.warnings.map((w) => w.dataset).sort(), ['api-tokens', 'app-grants', 'user-roles']);
+    t.equal(
+      data.counts.users,
+      org.snapshot().users.filter((u) => u.status !== 'DEPROVISIONED').length,
+      'users arrive',
+    );
+    t.equal(
+      data.counts['app-users'],
+      Object.values(org.snapshot().appUsers).flat().length,
+      'app users arrive',
+    );
+    const skipped = collector
+      .of(syncId, 'records.dataset-skipped')
+      .map((ev) => (ev.data as { dataset: string }).dataset);
+    t.same(skipped.sort(), ['api-tokens', 'app-grants', 'user-roles']);
+    t.equal(leaks(token, e.logs, collector.raw), 0, 'token never in logs or events');
+  },
+);
+
+t.test('an invalid token fails the sync with invalid_token and no retries', async (t) => {
+  const domain = 'badtoken-sync.okta.com';
+  const e = await setupEnv(t, [{ domain, seed: 6, counts: { users: 50, groups: 4, apps: 3 } }]);
+  const collector = await Collector.start(t, e);
+  await startService(t, e);
+  const token = `00bogus${randomUUID().replace(/-/g, '')}`;
+  const { syncId } = await requestSync(t, e, { domain, token });
+  const end = await collector.waitForEnd(syncId);
+  t.equal(end.type, 'sync.failed');
+  t.equal((end.data as { reasonCode: string }).reasonCode, 'invalid_token');
+  // Each chain's first call meets the 401 once; none is retried.
+  t.ok(counts(e, domain).total <= 4, `calls made: ${counts(e, domain).total}`);
+  t.equal(leaks(token, e.logs, collector.raw), 0, 'token never in logs or events');
+});
+
+t.test('cancel mid-sync → sync.failed cancelled within 5 s', async (t) => {
+  const domain = 'cancel-sync.okta.com';
+  const e = await setupEnv(t, [
+    { domain, seed: 7, counts: { users: 400, groups: 40, apps: 20 }, faults: { latencyMs: 150 } },
+  ]);
+  const collector = await Collector.start(t, e);
+  await startService(t, e);
+  const org = e.okta.sim.org(domain);
+  const { syncId, connectionId, tenantId } = await requestSync(t, e, { domain, token: org.token });
+  await waitFor(() => collector.of(syncId, 'records.batch').length > 0, { timeoutMs: 30_000 });
+  const at = Date.now();
+  await publish(t, e, [
+    makeEvent('sync.cancel-requested', {
+      source: '/test',
+      tenantId,
+      connectionId,
+      data: { syncId, reason: 'manual' },
+    }),
+  ]);
+  const end = await collector.waitForEnd(syncId, 15_000);
+  const took = Date.now() - at;
+  t.equal(end.type, 'sync.failed');
+  t.equal((end.data as { reasonCode: string }).reasonCode, 'cancelled');
+  t.ok(took < 5000, `stopped in ${took} ms`);
+  await waitFor(() => collector.of(syncId, 'records.sync-ended').length > 0, { timeoutMs: 5000 });
+  t.equal((collector.of(syncId, 'records.sync-ended')[0]?.data as { outcome: string }).outcome, 'cancelled');
+});
+
+t.test('two workers, one connection: only one runs the sync', async (t) => {
+  const domain = 'twoworkers-sync.okta.com';
+  const e = await setupEnv(t, [
+    { domain, seed: 8, counts: { users: 300, groups: 20, apps: 8 }, faults: { latencyMs: 20 } },
+  ]);
+  const collector = await Collector.start(t, e);
+  const a = await startService(t, e, {}, 'worker-a');
+  const b = await startService(t, e, {}, 'worker-b');
+  const org = e.okta.sim.org(domain);
+  const { syncId, connectionId } = await requestSync(t, e, { domain, token: org.token });
+  // A second request for the same connection while the first runs must wait for the lease.
+  await waitFor(() => collector.of(syncId, 'sync.started').length > 0, { timeoutMs: 20_000 });
+  const second = await requestSync(t, e, { domain, token: org.token, connectionId });
+  const running = [...a.runner.runningSyncIds, ...b.runner.runningSyncIds];
+  t.same(running, [syncId], 'exactly one worker runs the connection');
+  const end = await collector.waitForEnd(syncId);
+  t.equal(end.type, 'sync.completed');
+  await collector.waitForEnd(second.syncId);
+  t.equal(collector.of(syncId, 'sync.started').length, 1, 'started once');
+  const job = await a.db
+    .selectFrom('sync_jobs')
+    .selectAll()
+    .where('sync_id', '=', syncId)
+    .executeTakeFirstOrThrow();
+  t.equal(job.attempts, 1, 'one attempt');
+  const min = org.minimumCalls();
+  const excluded = min.byEndpoint['GET /api/v1/groups/{id}/roles'] ?? 0;
+  t.equal(
+    counts(e, domain).total,
+    2 * (min.total - excluded),
+    'each of the two syncs made the minimum calls, no duplicate work',
+  );
+  t.equal(counts(e, domain).rateLimited, 0);
+});
