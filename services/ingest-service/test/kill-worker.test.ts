@@ -1,0 +1,83 @@
+// I7: a worker killed mid-sync (SIGKILL, a real process) → another worker resumes from the checkpoint.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createDb } from '@appgov/db';
+import { waitFor } from '@appgov/testing';
+import { sql } from 'kysely';
+import t from 'tap';
+import { Collector, counts, requestSync, setupEnv, startService } from './helpers.js';
+
+const serverJs = fileURLToPath(new URL('../src/server.js', import.meta.url));
+
+t.test('a killed worker is resumed from its checkpoint by another worker', async (t) => {
+  const domain = 'kill-sync.okta.com';
+  const e = await setupEnv(t, [
+    { domain, seed: 9, counts: { users: 1200, groups: 60, apps: 16 }, faults: { latencyMs: 25 } },
+  ]);
+  const collector = await Collector.start(t, e);
+  const child = spawn(process.execPath, [serverJs], {
+    env: { ...process.env, ...e.env, SYNC_LEASE_TTL_MS: '1500', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  e.defer(() => {
+    if (!exited) child.kill('SIGKILL');
+  });
+  const org = e.okta.sim.org(domain);
+  const { syncId } = await requestSync(t, e, { domain, token: org.token });
+  const db = createDb<any>({ connectionString: e.env.DATABASE_URL as string, schema: e.schema });
+  e.defer(() => db.destroy());
+  // Kill once a good part of the sync is checkpointed, well before the end.
+  await waitFor(
+    async () => {
+      const { rows } = await sql<{
+        n: number;
+      }>`select coalesce(sum(record_count), 0)::int as n from sync_checkpoints where sync_id = ${syncId}`.execute(
+        db,
+      );
+      return (rows[0]?.n ?? 0) > 1500;
+    },
+    { timeoutMs: 60_000, intervalMs: 20, description: 'checkpointed progress' },
+  );
+  child.kill('SIGKILL');
+  await waitFor(() => exited, { timeoutMs: 5000 });
+  const before = counts(e, domain).total;
+  t.equal(collector.of(syncId, 'sync.completed').length, 0, 'killed before completion');
+
+  await startService(t, e, { SYNC_LEASE_TTL_MS: '1500' }, 'worker-resume');
+  const end = await collector.waitForEnd(syncId, 90_000);
+  t.equal(end.type, 'sync.completed', 'the other worker completed the sync');
+  const snap = org.snapshot();
+  const sorted = (xs: string[]) => [...xs].sort();
+  t.same(
+    sorted(collector.records(syncId, 'users').map((u) => u.id as string)),
+    sorted(snap.users.filter((u) => u.status !== 'DEPROVISIONED').map((u) => u.id)),
+    'every user, once',
+  );
+  t.same(
+    sorted(collector.records(syncId, 'group-members').map((m) => `${m.groupId}/${m.userId}`)),
+    sorted(Object.entries(snap.groupMembers).flatMap(([g, us]) => us.map((u) => `${g}/${u}`))),
+    'every membership, once',
+  );
+  t.same(
+    sorted(collector.records(syncId, 'app-users').map((m) => `${m.appId}/${m.userId}`)),
+    sorted(Object.entries(snap.appUsers).flatMap(([a, us]) => us.map((u) => `${a}/${u.userId}`))),
+    'every app user, once',
+  );
+  const min = org.minimumCalls();
+  const minimum = min.total - (min.byEndpoint['GET /api/v1/groups/{id}/roles'] ?? 0);
+  const total = counts(e, domain).total;
+  const after = total - before;
+  t.comment(`calls before kill ${before}, after ${after}, total ${total}, minimum ${minimum}`);
+  t.ok(after < minimum - before / 2, 'the resumed worker did not start over');
+  t.ok(total <= minimum + 12, 'at most a few pages were read twice');
+  const job = await db
+    .selectFrom('sync_jobs')
+    .selectAll()
+    .where('sync_id', '=', syncId)
+    .executeTakeFirstOrThrow();
+  t.equal(job.attempts, 2, 'two attempts: the killed one and the resumed one');
+});
