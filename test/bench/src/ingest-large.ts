@@ -1,0 +1,189 @@
+// ingest-service alone on a large simulated org (SPEC section 11): wall time, the rate-limit lower
+// bound for the calls made, their ratio, 429s and the ingest process's peak RSS.
+//   node dist/src/ingest-large.js [--window-ms 60000] [--users N --groups N --apps N] [--share 0.5]
+// With Okta's 60 s windows the large preset needs ≥ 40 min (apps bucket: 100/min × 50% and two calls
+// per app); --window-ms 6000 shrinks every window 10× so the same calls finish in minutes, and the
+// figures are printed both as measured and scaled back to 60 s windows.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { makeEvent, topicNames, topicSpecs } from '@appgov/contracts';
+import { RATE_LIMIT_PROFILES, startOktaSimulator } from '@appgov/okta-simulator';
+import { testEnv, uniqueName } from '@appgov/testing';
+import { startVaultSimulator } from '@appgov/vault-simulator';
+import { Kafka, logLevel } from 'kafkajs';
+
+const { values } = parseArgs({
+  options: {
+    'window-ms': { type: 'string', default: '60000' },
+    users: { type: 'string', default: '100000' },
+    groups: { type: 'string', default: '5000' },
+    apps: { type: 'string', default: '1000' },
+    share: { type: 'string', default: '0.5' },
+  },
+});
+const windowMs = Number(values['window-ms']);
+const share = Number(values.share);
+const scale = 60_000 / windowMs;
+const domain = 'bench-large.okta.com';
+const infra = testEnv();
+
+const okta = await startOktaSimulator({
+  windowMs,
+  orgs: [
+    {
+      domain,
+      seed: 42,
+      counts: { users: Number(values.users), groups: Number(values.groups), apps: Number(values.apps) },
+      profile: 'workforce',
+    },
+  ],
+});
+const org = okta.sim.org(domain);
+const vault = await startVaultSimulator();
+const tenantId = 'bench-tenant';
+const connectionId = randomUUID();
+const syncId = randomUUID();
+await fetch(`${vault.url}/v1/secret/data/tenants/${tenantId}/connections/${connectionId}/okta`, {
+  method: 'POST',
+  headers: { 'x-vault-token': vault.rootToken, 'content-type': 'application/json' },
+  body: JSON.stringify({ data: { token: org.token } }),
+});
+
+const prefix = uniqueName('benchingest');
+const topics = topicNames({ prefix: `${prefix}.` });
+const kafka = new Kafka({
+  clientId: 'bench-ingest',
+  brokers: infra.KAFKA_BROKERS.split(','),
+  logLevel: logLevel.NOTHING,
+});
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({
+  topics: topicSpecs({ prefix: `${prefix}.` }).map((s) => ({ topic: s.name, numPartitions: s.partitions })),
+});
+await admin.disconnect();
+
+const serverJs = fileURLToPath(
+  new URL('../../../../services/ingest-service/dist/src/server.js', import.meta.url),
+);
+const child = spawn(process.execPath, [serverJs], {
+  env: {
+    ...process.env,
+    PORT: '0',
+    DATABASE_URL: infra.DATABASE_URL,
+    DB_SCHEMA: prefix,
+    REDIS_URL: infra.REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    KAFKA_BROKERS: infra.KAFKA_BROKERS,
+    KAFKA_TOPIC_PREFIX: `${prefix}.`,
+    KAFKA_GROUP_PREFIX: `${prefix}.`,
+    VAULT_ADDR: vault.url,
+    VAULT_TOKEN: vault.rootToken,
+    OKTA_BASE_URL_TEMPLATE: `http://{domain}:${okta.port}`,
+    OKTA_TEST_RESOLVE_TO_LOOPBACK: 'true',
+    OKTA_RATE_WINDOW_MS: String(windowMs),
+    OKTA_BUCKET_SHARE: String(share),
+    SYNC_POLL_MS: '200',
+    LOG_LEVEL: 'warn',
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+let peakRss = 0;
+const rssTimer = setInterval(() => {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    if (m) peakRss = Math.max(peakRss, Number(m[1]) * 1024);
+  } catch {}
+}, 500);
+
+const consumer = kafka.consumer({ groupId: `${prefix}.bench` });
+await consumer.connect();
+await consumer.subscribe({ topics: [topics.syncStatus], fromBeginning: true });
+const done = new Promise<{ type: string; data: Record<string, unknown> }>((resolve) => {
+  void consumer.run({
+    eachMessage: async ({ message }) => {
+      const ev = JSON.parse(message.value?.toString() ?? '{}') as {
+        type: string;
+        data: Record<string, unknown>;
+      };
+      if (ev.data?.syncId === syncId && (ev.type === 'sync.completed' || ev.type === 'sync.failed'))
+        resolve(ev);
+    },
+  });
+});
+const producer = kafka.producer();
+await producer.connect();
+const started = Date.now();
+await producer.send({
+  topic: topics.syncRequests,
+  messages: [
+    {
+      key: connectionId,
+      value: JSON.stringify(
+        makeEvent('sync.requested', {
+          source: '/bench',
+          tenantId,
+          connectionId,
+          data: { syncId, trigger: 'manual', domain },
+        }),
+      ),
+    },
+  ],
+});
+const end = await done;
+const wallMs = Date.now() - started;
+clearInterval(rssTimer);
+
+const calls = org.requestCounts();
+const limits = RATE_LIMIT_PROFILES.workforce.limits;
+const bucketOf = (endpoint: string) =>
+  endpoint.includes('/api/v1/apps')
+    ? 'apps'
+    : endpoint.includes('/api/v1/groups')
+      ? 'groups'
+      : endpoint === 'GET /api/v1/users'
+        ? 'users'
+        : 'other';
+const perBucket: Record<string, number> = {};
+for (const [endpoint, n] of Object.entries(calls.byEndpoint))
+  perBucket[bucketOf(endpoint)] = (perBucket[bucketOf(endpoint)] ?? 0) + n;
+// Each bucket allows share × limit calls per window, and the first window is free: the lower bound is
+// (calls − per-window allowance) / allowance windows, for the slowest bucket.
+const boundMs = Math.max(
+  ...Object.entries(perBucket).map(([b, n]) => {
+    const perWindow = Math.max(1, Math.floor(limits[b as keyof typeof limits] * share));
+    return Math.max(0, Math.ceil(n / perWindow) - 1) * windowMs;
+  }),
+);
+const min = org.minimumCalls();
+console.log(
+  JSON.stringify(
+    {
+      outcome: end.type,
+      reason: end.data.reasonCode ?? null,
+      windowMs,
+      wallSeconds: wallMs / 1000,
+      lowerBoundSeconds: boundMs / 1000,
+      ratio: boundMs > 0 ? Number((wallMs / boundMs).toFixed(3)) : null,
+      scaledTo60sWindows: {
+        wallMinutes: (wallMs * scale) / 60_000,
+        lowerBoundMinutes: (boundMs * scale) / 60_000,
+      },
+      calls: calls.total,
+      minimumCalls: min.total,
+      callsPerBucket: perBucket,
+      rateLimited429: calls.rateLimited,
+      rate429Percent: Number(((100 * calls.rateLimited) / Math.max(1, calls.total)).toFixed(3)),
+      peakRssMiB: Math.round(peakRss / 1024 / 1024),
+      counts: end.data.counts ?? null,
+    },
+    null,
+    2,
+  ),
+);
+child.kill('SIGTERM');
+await Promise.allSettled([consumer.disconnect(), producer.disconnect(), okta.close(), vault.close()]);
+setTimeout(() => process.exit(0), 2000).unref();
