@@ -1,0 +1,56 @@
+import type { TopicSpec } from '@appgov/contracts';
+import type { Admin } from 'kafkajs';
+import { type KafkaLogger, silentLogger } from './kafka-logger.js';
+
+/** What `ensureTopics` needs of a topic (a contracts `TopicSpec` fits). */
+export type EnsureTopicSpec = Pick<TopicSpec, 'name' | 'partitions' | 'configs'> & {
+  replicationFactor?: number;
+};
+
+/** Result of `ensureTopics`: which topics it created and which already existed. */
+export interface EnsureTopicsResult {
+  created: string[];
+  existing: string[];
+}
+
+/**
+ * Creates the topics that do not exist yet, with their partitions and configs. Idempotent: existing
+ * topics are left alone (a partition count below the spec is logged, never changed silently).
+ */
+export async function ensureTopics(
+  admin: Admin,
+  specs: readonly EnsureTopicSpec[],
+  options: { logger?: KafkaLogger; timeoutMs?: number } = {},
+): Promise<EnsureTopicsResult> {
+  const logger = options.logger ?? silentLogger;
+  // Listing first keeps CreateTopics from answering TOPIC_ALREADY_EXISTS, which kafkajs logs as an error.
+  const present = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !present.has(s.name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      timeout: options.timeoutMs ?? 30_000,
+      topics: missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        replicationFactor: s.replicationFactor ?? -1,
+        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    logger.info({ topics: missing.map((s) => s.name) }, 'created Kafka topics');
+  }
+  const existing = specs.filter((s) => present.has(s.name));
+  if (existing.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: existing.map((s) => s.name) });
+    for (const topic of metadata.topics) {
+      const want = existing.find((s) => s.name === topic.name)?.partitions ?? 0;
+      if (topic.partitions.length < want) {
+        logger.warn(
+          { topic: topic.name, partitions: topic.partitions.length, expected: want },
+          'topic has fewer partitions than its spec',
+        );
+      }
+    }
+  }
+  return { created: missing.map((s) => s.name), existing: existing.map((s) => s.name) };
+}
