@@ -68,13 +68,19 @@ export async function recomputeFindings(
   rules: FindingRules,
   outbox: OutboxBatch,
 ): Promise<{ opened: number; resolved: number }> {
-  const params = [scope.tenantId, scope.connectionId, rules.superAdminThreshold, scope.syncId, outbox.now];
+  // The rules run once into a temporary table; opening, resolving and refreshing compare against it.
+  await runSql(trx, 'drop table if exists cur_findings', []);
+  await runSql(trx, `create temp table cur_findings on commit drop as ${CURRENT_FINDINGS}`, [
+    scope.tenantId,
+    scope.connectionId,
+    rules.superAdminThreshold,
+  ]);
+  const params = [scope.tenantId, scope.connectionId, scope.syncId, outbox.now];
   const opened = await runSql(
     trx,
-    `with cur as (${CURRENT_FINDINGS})
-     insert into findings (id, tenant_id, connection_id, kind, severity, subject_type, subject_id, subject_label, details, first_seen, last_seen_sync)
-     select gen_random_uuid(), $1, $2::uuid, c.kind, c.severity, c.subject_type, c.subject_id, c.subject_label, c.details, $5::timestamptz, $4::uuid
-       from cur c
+    `insert into findings (id, tenant_id, connection_id, kind, severity, subject_type, subject_id, subject_label, details, first_seen, last_seen_sync)
+     select gen_random_uuid(), $1, $2::uuid, c.kind, c.severity, c.subject_type, c.subject_id, c.subject_label, c.details, $4::timestamptz, $3::uuid
+       from cur_findings c
       where not exists (select 1 from findings f where f.tenant_id = $1 and f.connection_id = $2::uuid and f.resolved_at is null
                           and f.kind = c.kind and f.subject_type = c.subject_type and f.subject_id = c.subject_id)
      returning *`,
@@ -82,23 +88,21 @@ export async function recomputeFindings(
   );
   const resolved = await runSql(
     trx,
-    `with cur as (${CURRENT_FINDINGS})
-     update findings f set resolved_at = $5::timestamptz, last_seen_sync = $4::uuid
+    `update findings f set resolved_at = $4::timestamptz, last_seen_sync = $3::uuid
       where f.tenant_id = $1 and f.connection_id = $2::uuid and f.resolved_at is null
-        and not exists (select 1 from cur c where c.kind = f.kind and c.subject_type = f.subject_type and c.subject_id = f.subject_id)
+        and not exists (select 1 from cur_findings c where c.kind = f.kind and c.subject_type = f.subject_type and c.subject_id = f.subject_id)
      returning *`,
     params,
   );
   // Details of findings that still hold follow the data (e.g. the number of super admins).
   await runSql(
     trx,
-    `with cur as (${CURRENT_FINDINGS})
-     update findings f set details = c.details, subject_label = c.subject_label, last_seen_sync = $4::uuid
-       from cur c
+    `update findings f set details = c.details, subject_label = c.subject_label, last_seen_sync = $3::uuid
+       from cur_findings c
       where f.tenant_id = $1 and f.connection_id = $2::uuid and f.resolved_at is null
         and c.kind = f.kind and c.subject_type = f.subject_type and c.subject_id = f.subject_id
         and (f.details is distinct from c.details or f.subject_label is distinct from c.subject_label)`,
-    params.slice(0, 4),
+    params.slice(0, 3),
   );
   for (const row of opened) {
     outbox.inventory('finding.opened', row.id, { ...findingFields(row), details: row.details ?? {} });

@@ -287,6 +287,19 @@ async function finishSync(
     outbox.appState(row.id, state);
   }
   await runSql(trx, `delete from pending_changes where sync_id = $1::uuid`, [scope.syncId]);
+  // Fresh statistics after a sync: right after a first large load the planner would otherwise
+  // estimate empty tables and pick nested loops for the findings rules.
+  for (const table of [
+    'users',
+    'user_roles',
+    'app_users',
+    'group_apps',
+    'app_grants',
+    'api_tokens',
+    'apps',
+  ]) {
+    await runSql(trx, `analyze ${table}`, []);
+  }
   await recomputeFindings(trx, scope, deps.rules, outbox);
   if (complete) {
     const counts = await datasetCounts(trx, scope.tenantId, scope.connectionId);
