@@ -25,6 +25,7 @@ import {
   createOrgs,
   type DatasetCountsMap,
   expectedCounts,
+  rateLimitLowerBoundMs,
   total,
 } from './lib/orgs.js';
 import { mib, RssSampler } from './lib/rss.js';
@@ -61,6 +62,8 @@ export interface PipelineOrgResult {
   catalog: DatasetCountsMap;
   expected: DatasetCountsMap;
   calls: CallFigures;
+  /** Least time the rate limits allow for the minimum calls at the bucket share used. */
+  lowerBoundMs: number;
 }
 
 export interface PipelineResult {
@@ -356,6 +359,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         catalog,
         expected: expectedCounts(org),
         calls: callFigures(org.requestCounts(), org.minimumCalls()),
+        lowerBoundMs: rateLimitLowerBoundMs(org.minimumCalls(), scale.windowMs, options.bucketShare),
       });
     }
     return {
@@ -384,6 +388,7 @@ export function formatPipelineResult(r: PipelineResult): string {
       o.signal,
       seconds(o.ingestMs),
       seconds(o.completeMs),
+      seconds(o.lowerBoundMs),
       got,
       want,
       o.calls.total,
@@ -402,6 +407,7 @@ export function formatPipelineResult(r: PipelineResult): string {
         'seen by',
         'ingest s',
         'catalog s',
+        'bound s',
         'records',
         'expected',
         'okta calls',
@@ -422,6 +428,7 @@ export function formatPipelineResult(r: PipelineResult): string {
       [...r.lagPeakMetrics].map(([n, v]) => `${n} ${v}`).join(', ') || 'none reported'
     }`,
     `  emails caught: ${r.mails}`,
+    '  bound s: least time the rate limits allow for the minimum calls at this bucket share (slowest bucket)',
     '  seen by: event = catalog.applied on sync-status; summary = lastAppliedSync set; counts = summary counts equal the org',
   ];
   for (const o of r.orgs) {

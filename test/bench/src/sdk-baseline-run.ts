@@ -13,6 +13,7 @@ import {
   createOrgs,
   type DatasetCountsMap,
   expectedCounts,
+  rateLimitLowerBoundMs,
 } from './lib/orgs.js';
 import { RssSampler } from './lib/rss.js';
 import type { OrgSpec, Scale } from './lib/scale.js';
@@ -38,6 +39,8 @@ export interface SdkOrgResult {
   rows: DatasetCountsMap;
   expected: DatasetCountsMap;
   calls: CallFigures;
+  /** Least time the rate limits allow for the minimum calls using whole buckets (the SDK paces nothing). */
+  lowerBoundMs: number;
   /** Calls that still failed after the SDK's retries (their rows are missing). */
   failedCalls: number;
   firstError?: string;
@@ -265,6 +268,7 @@ export async function runSdkBaseline(options: SdkBaselineOptions): Promise<SdkBa
           rows: writer.written,
           expected: expectedCounts(org),
           calls: callFigures(org.requestCounts(), org.minimumCalls()),
+          lowerBoundMs: rateLimitLowerBoundMs(org.minimumCalls(), scale.windowMs, 1),
           failedCalls: outcome.failed,
           ...(outcome.firstError !== undefined ? { firstError: outcome.firstError } : {}),
         };
@@ -294,6 +298,7 @@ export function formatSdkResult(r: SdkBaselineResult): string {
     return [
       o.domain,
       (o.ms / 1000).toFixed(1),
+      (o.lowerBoundMs / 1000).toFixed(1),
       written,
       expected,
       o.calls.total,
@@ -307,7 +312,18 @@ export function formatSdkResult(r: SdkBaselineResult): string {
   const records = sum((o) => Object.values(o.rows).reduce((a, b) => a + b, 0));
   const lines = [
     formatTable(
-      ['org', 'time s', 'rows', 'expected', 'okta calls', 'minimum', 'calls/min', '429s', 'failed calls'],
+      [
+        'org',
+        'time s',
+        'bound s',
+        'rows',
+        'expected',
+        'okta calls',
+        'minimum',
+        'calls/min',
+        '429s',
+        'failed calls',
+      ],
       rows,
     ),
     '',

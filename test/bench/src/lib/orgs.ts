@@ -1,4 +1,12 @@
-import type { MinimumCalls, OktaSimulator, OrgHandle, RequestCounts } from '@appgov/okta-simulator';
+import {
+  type Bucket,
+  bucketOf,
+  type MinimumCalls,
+  type OktaSimulator,
+  type OrgHandle,
+  RATE_LIMIT_PROFILES,
+  type RequestCounts,
+} from '@appgov/okta-simulator';
 import type { OrgSpec } from './scale.js';
 
 /** The nine datasets of a sync (SPEC section 1) and how many records each holds in the org. */
@@ -57,4 +65,24 @@ export function callFigures(counts: RequestCounts, minimum: MinimumCalls): CallF
     concurrencyLimited: counts.concurrencyLimited,
     byEndpoint: counts.byEndpoint,
   };
+}
+
+/**
+ * The least time the rate limits allow for reading an org with its minimum calls, when a client may use
+ * `share` of each bucket: per bucket, ceil(calls / (share × limit)) windows, of which the last need not
+ * run out (so minus one window); the slowest bucket sets the bound. Latency and paging order are ignored.
+ */
+export function rateLimitLowerBoundMs(minimum: MinimumCalls, windowMs: number, share: number): number {
+  const perBucket = new Map<string, number>();
+  for (const [endpoint, n] of Object.entries(minimum.byEndpoint)) {
+    const [method, template] = endpoint.split(' ') as [string, string];
+    const bucket = bucketOf(method, template.replace(/\{[^}]+\}/g, 'x'));
+    perBucket.set(bucket, (perBucket.get(bucket) ?? 0) + n);
+  }
+  let windows = 0;
+  for (const [bucket, n] of perBucket) {
+    const capacity = Math.max(1, Math.floor(share * RATE_LIMIT_PROFILES.workforce.limits[bucket as Bucket]));
+    windows = Math.max(windows, Math.ceil(n / capacity) - 1);
+  }
+  return windows * windowMs;
 }
