@@ -160,12 +160,13 @@ const pages = (n: number, size: number): number => Math.max(1, Math.ceil(n / siz
 
 /**
  * The fewest Okta calls that read every dataset once with the largest page sizes (or the given ones):
- * ceil(n / pageSize) pages per listing, at least one; roles only for admins and for groups holding roles
- * (a GROUP role's assignee link names its group); members and apps per group; users and grants per app.
+ * ceil(n / pageSize) pages per listing, at least one; every user, DEPROVISIONED ones included (a filtered
+ * listing returns them; a plain one omits them); roles only for admins (GET /users/{id}/roles also returns
+ * the roles a user holds through a group, so group roles need no calls of their own); members and apps per
+ * group; users and grants per app.
  */
 export function minimumCallsOf(store: OrgStore, pageSizes: PageSizes = {}): MinimumCalls {
   const size = (d: PagedDataset): number => Math.min(pageSizes[d] ?? PAGE_SIZES[d].max, PAGE_SIZES[d].max);
-  const visibleUsers = store.users.filter((u) => u.status !== 'DEPROVISIONED').length;
   const admins = store.adminUserIds().length;
   let groupUsers = 0;
   let groupApps = 0;
@@ -176,11 +177,10 @@ export function minimumCallsOf(store: OrgStore, pageSizes: PageSizes = {}): Mini
   let appUsers = 0;
   for (const a of store.apps) appUsers += pages(store.appUsers(a.id).length, size('appUsers'));
   const byEndpoint: Record<string, number> = {
-    'GET /api/v1/users': pages(visibleUsers, size('users')),
+    'GET /api/v1/users': pages(store.users.length, size('users')),
     'GET /api/v1/iam/assignees/users': pages(admins, size('assignees')),
     'GET /api/v1/users/{id}/roles': admins,
     'GET /api/v1/groups': pages(store.groups.length, size('groups')),
-    'GET /api/v1/groups/{id}/roles': [...store.groupRoles.values()].filter((r) => r.length > 0).length,
     'GET /api/v1/groups/{id}/users': groupUsers,
     'GET /api/v1/groups/{id}/apps': groupApps,
     'GET /api/v1/apps': pages(store.apps.length, size('apps')),

@@ -43,11 +43,14 @@ export interface DatasetPlan {
 }
 
 const enc = encodeURIComponent;
+const EVERY_USER_FILTER = 'lastUpdated gt "1970-01-01T00:00:00.000Z"';
 
 export const DATASET_PLANS: Record<Dataset, DatasetPlan> = {
   users: {
     dataset: 'users',
-    list: (c, _p, signal) => c.listUsers({ signal }),
+    // A filtered listing includes DEPROVISIONED users, which a plain one omits (Okta docs); the
+    // catalog needs them for "deactivated users still assigned to apps".
+    list: (c, _p, signal) => c.listUsers({ signal, query: { filter: EVERY_USER_FILTER } }),
     map: (u) => toUserRecord(u),
   },
   'user-roles': {
