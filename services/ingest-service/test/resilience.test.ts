@@ -79,7 +79,7 @@ t.test('cancel mid-sync → sync.failed cancelled within 5 s', async (t) => {
   t.equal((end.data as { reasonCode: string }).reasonCode, 'cancelled');
   t.ok(took < 5000, `stopped in ${took} ms`);
   await waitFor(() => collector.of(syncId, 'records.sync-ended').length > 0, { timeoutMs: 5000 });
-  t.equal((collector.of(syncId, 'records.sync-ended')[0]?.data as { outcome: string }).outcome, 'cancelled');
+  t.equal((collector.of(syncId, 'records.sync-ended')[0]!.data as { outcome: string }).outcome, 'cancelled');
 });
 
 t.test('two workers, one connection: only one runs the sync', async (t) => {
