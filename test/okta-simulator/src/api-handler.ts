@@ -54,7 +54,26 @@ export async function handleApi(
   const url = new URL(req.url ?? '/', `http://${hostHeader}`);
   const path = url.pathname;
   const match = method === 'GET' ? matchRoute(path) : undefined;
-  org.count(match ? match.route.template : `${method} ${path}`);
+  const endpoint = match ? match.route.template : `${method} ${path}`;
+  org.count(endpoint);
+  const at = Date.now();
+  res.once('close', () => {
+    const num = (name: string) => {
+      const v = res.getHeader(name);
+      return v === undefined ? undefined : Number(v);
+    };
+    const reset = num('X-Rate-Limit-Reset');
+    const limit = num('X-Rate-Limit-Limit');
+    org.logRequest({
+      at,
+      doneAt: Date.now(),
+      endpoint,
+      bucket: bucketOf(method, path),
+      status: res.headersSent ? res.statusCode : 0,
+      ...(reset === undefined ? {} : { reset }),
+      ...(limit === undefined ? {} : { limit }),
+    });
+  });
 
   if (org.inFlight >= org.limiter.concurrency) {
     org.countLimited(true);

@@ -9,7 +9,7 @@ export {
 export { type OrgCounts, SIZE_PRESETS, type SizePreset } from './generate/presets.js';
 export { createRng, deriveSeed, type Rng } from './generate/prng.js';
 export * from './model.js';
-export type { RequestCounts } from './org.js';
+export type { RequestCounts, RequestLogEntry } from './org.js';
 export { type AppUserEntry, OrgStore, StoreNotFoundError } from './org-store.js';
 export { encodeCursor, PAGE_SIZES, type PagedDataset } from './paging.js';
 export {

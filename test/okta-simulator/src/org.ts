@@ -1,7 +1,7 @@
 import type { Faults } from './faults.js';
 import { createRng, deriveSeed, type Rng } from './generate/prng.js';
 import type { OrgStore } from './org-store.js';
-import { RateLimiter, type RateLimitSettings } from './rate-limit.js';
+import { type Bucket, RateLimiter, type RateLimitSettings } from './rate-limit.js';
 
 export interface RequestCounts {
   /** Requests per endpoint template, e.g. `GET /api/v1/apps/{id}/users` (429s included). */
@@ -13,6 +13,25 @@ export interface RequestCounts {
   concurrencyLimited: number;
 }
 
+/** One /api/v1 request as the server saw it (for timing assertions such as "nothing before Reset"). */
+export interface RequestLogEntry {
+  /** Epoch ms the request arrived. */
+  at: number;
+  /** Epoch ms its response was sent (or its socket closed). */
+  doneAt: number;
+  endpoint: string;
+  bucket: Bucket;
+  /** HTTP status; 0 when the socket was closed without a response. */
+  status: number;
+  /** X-Rate-Limit-Reset sent (epoch seconds), if any. */
+  reset?: number;
+  /** X-Rate-Limit-Limit sent, if any (0 on a concurrency 429). */
+  limit?: number;
+}
+
+/** The log keeps the latest entries only, so a long-running simulator stays small. */
+export const REQUEST_LOG_MAX = 100_000;
+
 /** One org as the server sees it: its data plus rate limiting, faults and request accounting. */
 export class OrgRuntime {
   readonly limiter: RateLimiter;
@@ -22,6 +41,7 @@ export class OrgRuntime {
   private counts = new Map<string, number>();
   private limited = 0;
   private concurrencyLimited = 0;
+  private log: RequestLogEntry[] = [];
 
   constructor(
     readonly store: OrgStore,
@@ -37,6 +57,16 @@ export class OrgRuntime {
     this.counts.set(template, (this.counts.get(template) ?? 0) + 1);
   }
 
+  logRequest(entry: RequestLogEntry): void {
+    if (this.log.length >= REQUEST_LOG_MAX) this.log = this.log.slice(REQUEST_LOG_MAX / 2);
+    this.log.push(entry);
+  }
+
+  /** Requests in order of completion (cleared with the counts). */
+  requestLog(): RequestLogEntry[] {
+    return [...this.log];
+  }
+
   countLimited(concurrency: boolean): void {
     this.limited++;
     if (concurrency) this.concurrencyLimited++;
@@ -50,6 +80,7 @@ export class OrgRuntime {
 
   resetRequestCounts(): void {
     this.counts.clear();
+    this.log = [];
     this.limited = 0;
     this.concurrencyLimited = 0;
   }

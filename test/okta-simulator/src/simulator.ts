@@ -11,7 +11,7 @@ import type {
   UserRecord,
   UserStatus,
 } from './model.js';
-import { OrgRuntime, type RequestCounts } from './org.js';
+import { OrgRuntime, type RequestCounts, type RequestLogEntry } from './org.js';
 import type {
   NewApiTokenInput,
   NewAppInput,
@@ -172,6 +172,10 @@ export class OrgHandle {
   }
   resetRequestCounts(): void {
     this.runtime.resetRequestCounts();
+  }
+  /** Every /api/v1 request with its arrival and response times, status and rate-limit headers. */
+  requestLog(): RequestLogEntry[] {
+    return this.runtime.requestLog();
   }
   snapshot(): OrgSnapshot {
     return snapshotOf(this.store);

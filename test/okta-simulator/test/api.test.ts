@@ -268,3 +268,28 @@ t.test('snapshot and minimumCalls agree with what a client reads', async (t) => 
   for (const r of ['SUPER_ADMIN', 'ORG_ADMIN', 'APP_ADMIN', 'READ_ONLY_ADMIN']) t.ok(types.has(r), r);
   t.ok(min.total > 0);
 });
+
+t.test('the request log: arrival and response times, status, bucket and rate-limit headers', async (t) => {
+  const h = { token: globex.token, host: gh.host };
+  globex.setFaults({});
+  globex.resetRequestCounts();
+  const before = Date.now();
+  t.equal((await get(sim.url, '/api/v1/apps?limit=20', h)).status, 200);
+  const stormUntil = Date.now() + 60_000;
+  globex.setFaults({ stormUntil });
+  t.equal((await get(sim.url, '/api/v1/users', h)).status, 429);
+  globex.setFaults({ resetRate: 1 });
+  await t.rejects(get(sim.url, '/api/v1/groups', h));
+  globex.setFaults({});
+  const log = globex.requestLog();
+  t.equal(log.length, 3);
+  const [ok, limited, reset] = log as [(typeof log)[number], (typeof log)[number], (typeof log)[number]];
+  t.match(ok, { endpoint: 'GET /api/v1/apps', bucket: 'apps', status: 200, limit: 100 });
+  t.ok(ok.at >= before && ok.doneAt >= ok.at, 'times in order');
+  t.type(ok.reset, 'number');
+  t.match(limited, { endpoint: 'GET /api/v1/users', bucket: 'users', status: 429, limit: 600 });
+  t.equal(limited.reset, Math.ceil(stormUntil / 1000), 'the Reset the 429 carried');
+  t.match(reset, { bucket: 'groups', status: 0 });
+  globex.resetRequestCounts();
+  t.same(globex.requestLog(), [], 'cleared with the counts');
+});
