@@ -10,6 +10,11 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 
@@ -26,9 +31,40 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
+/** Probe and scrape paths: no server spans for them (they would drown the sync traces). */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+let instrumentations: Instrumentation[] | undefined;
+
 /**
- * Starts the OpenTelemetry Node SDK. Spans are always created (so ids reach logs and Kafka
- * headers) but leave the process only when `otlpEndpoint` is set.
+ * The instrumentations, created once per process (constructing one installs its module hooks).
+ * None of them records request or response headers: `headersToSpanAttributes` and the http
+ * `headersToSpanAttributes` options stay unset, so the Okta `Authorization` header and the Vault
+ * token never reach a span (a test scans every exported attribute for the token).
+ */
+function defaultInstrumentations(): Instrumentation[] {
+  instrumentations ??= [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
+    }),
+    // The Okta client uses undici (diagnostics channels: works for ESM and CJS alike).
+    new UndiciInstrumentation(),
+    // Statement text only; values (which may hold anything) are never added.
+    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
+    new IORedisInstrumentation({ requireParentSpan: true }),
+  ];
+  return instrumentations;
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK with the http (server and client), undici, pg and ioredis
+ * instrumentations. Spans are always created (so ids reach logs and Kafka headers) but leave the
+ * process only when `otlpEndpoint` is set.
+ *
+ * The pg and ioredis instrumentations patch those modules when they are first loaded, so the SDK
+ * must start before anything imports them: services start it from `src/instrumentation.ts`, the
+ * first import of `src/server.ts` (ESM evaluates imports in order, and both packages are CommonJS,
+ * loaded through `require`, which the SDK hooks).
  */
 export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const spanProcessor = options.otlpEndpoint
@@ -39,7 +75,7 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     spanProcessors: [spanProcessor],
     // No resource detection: it would probe cloud metadata endpoints at boot.
     resourceDetectors: [],
-    instrumentations: [],
+    instrumentations: defaultInstrumentations(),
   });
   sdk.start();
   let stopped: Promise<void> | undefined;

@@ -1,13 +1,12 @@
-import { createLogger, startTelemetry } from '@appgov/telemetry';
+// First: starts OpenTelemetry before the modules it patches load.
+import './instrumentation.js';
+import { createLogger } from '@appgov/telemetry';
 import { startCatalogService } from './catalog-service.js';
 import { loadCatalogConfig } from './config.js';
+import { telemetry } from './instrumentation.js';
 
 // The process: config, telemetry, the service, listen, graceful shutdown on SIGTERM/SIGINT.
 const config = loadCatalogConfig();
-const telemetry = startTelemetry({
-  serviceName: 'catalog-service',
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
-});
 const logger = createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
 const service = await startCatalogService(config, { logger });
 await service.app.listen({ port: config.PORT, host: config.HOST });

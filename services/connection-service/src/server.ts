@@ -1,13 +1,11 @@
-import { startTelemetry } from '@appgov/telemetry';
+// First: starts OpenTelemetry before the modules it patches load.
+import './instrumentation.js';
 import { readConfig } from './config.js';
+import { telemetry } from './instrumentation.js';
 import { createRuntime } from './runtime.js';
 
 // The process: config, telemetry, runtime, listen, and a clean stop on SIGTERM/SIGINT.
 const config = readConfig();
-const telemetry = startTelemetry({
-  serviceName: 'connection-service',
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
-});
 const runtime = await createRuntime(config);
 let stopping = false;
 async function shutdown(signal: string) {

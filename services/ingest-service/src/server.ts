@@ -1,15 +1,14 @@
 // The ingest-service process: config, telemetry, migrations, topics, consumer, job runner, relay,
 // listen; SIGTERM/SIGINT stop consumers after in-flight work and hand running syncs back.
-import { createLogger, startTelemetry } from '@appgov/telemetry';
+// First: starts OpenTelemetry before the modules it patches load.
+import './instrumentation.js';
+import { createLogger } from '@appgov/telemetry';
 import { readConfig } from './config.js';
+import { telemetry } from './instrumentation.js';
 import { createIngestService } from './service.js';
 
 const config = readConfig();
 const logger = createLogger({ name: 'ingest-service', level: config.LOG_LEVEL });
-const telemetry = startTelemetry({
-  serviceName: 'ingest-service',
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
-});
 
 try {
   const service = await createIngestService(config, logger);

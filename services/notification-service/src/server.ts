@@ -1,13 +1,11 @@
-import { startTelemetry } from '@appgov/telemetry';
+// First: starts OpenTelemetry before the modules it patches load.
+import './instrumentation.js';
 import { loadNotificationConfig } from './config.js';
+import { telemetry } from './instrumentation.js';
 import { createService } from './service.js';
 
 // The process: config, telemetry, start, listen, graceful shutdown on SIGTERM/SIGINT.
 const config = loadNotificationConfig();
-const telemetry = startTelemetry({
-  serviceName: 'notification-service',
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
-});
 const service = await createService(config);
 const { logger } = service;
 
