@@ -63,7 +63,8 @@ CONF
 }
 
 start() {
-  if running && port_open "$KAFKA_PORT"; then log "kafka: already running on $KAFKA_PORT"; return; fi
+  # Any broker already on the port (ours, or one started from another checkout) is reused.
+  if port_open "$KAFKA_PORT"; then log "kafka: already running on $KAFKA_PORT"; return; fi
   ensure_jars
   write_config
   if [ ! -f "$home/data/meta.properties" ]; then
