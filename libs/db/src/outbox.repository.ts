@@ -1,3 +1,4 @@
+import { injectTraceparent } from '@appgov/telemetry';
 import { sql, type Transaction } from 'kysely';
 
 /** A message to publish once the surrounding transaction commits. */
@@ -16,7 +17,9 @@ export function outboxChannel(schema: string): string {
 
 /**
  * Inserts messages into the outbox inside the caller's transaction, so they are published if and
- * only if the state change commits; the NOTIFY is delivered on commit too.
+ * only if the state change commits; the NOTIFY is delivered on commit too. Each row keeps the
+ * active trace context (`traceparent`, unless the caller set one) so the relay's Kafka message
+ * continues the trace of the request or message that caused it.
  */
 export async function enqueueOutbox(trx: Transaction<any>, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -27,9 +30,14 @@ export async function enqueueOutbox(trx: Transaction<any>, messages: OutboxMessa
         topic: m.topic,
         key: m.key,
         value: JSON.stringify(m.value),
-        headers: JSON.stringify(m.headers ?? {}),
+        headers: JSON.stringify(withTraceparent(m.headers ?? {})),
       })),
     )
     .execute();
   await sql`select pg_notify(${sql.lit('appgov_outbox_')} || current_schema(), '')`.execute(trx);
+}
+
+function withTraceparent(headers: Record<string, string>): Record<string, string> {
+  if (headers.traceparent) return headers;
+  return injectTraceparent({ ...headers });
 }

@@ -1,4 +1,4 @@
-import { createMetricsRegistry } from '@appgov/telemetry';
+import { createMetricsRegistry, startTelemetry, withSpan } from '@appgov/telemetry';
 import { type Teardown, testEnv, waitFor } from '@appgov/testing';
 import type { Kysely } from 'kysely';
 import t from 'tap';
@@ -149,4 +149,29 @@ t.test('LISTEN/NOTIFY wakes the relay long before its poll interval', async (t) 
   await enqueue(db, ['a'], 3);
   await waitFor(() => delivered.length === 3, { timeoutMs: 5000, description: 'notified delivery' });
   t.same(delivered, [0, 1, 2]);
+});
+
+t.test('rows keep the active trace context unless the caller set a traceparent', async (t) => {
+  const { db } = await outboxDb(t, 'outbox_trace');
+  const telemetry = startTelemetry({ serviceName: 'outbox-test' });
+  t.teardown(() => telemetry.shutdown());
+  const sent: OutboxRecord[] = [];
+  const relay = new OutboxRelay({ db, send: async (m) => void sent.push(...m) });
+  let traceId = '';
+  await withSpan('request', async (span) => {
+    traceId = span.spanContext().traceId;
+    await withTransaction(db, (trx) =>
+      enqueueOutbox(trx, [
+        { topic: 'appgov.test.v1', key: 'a', value: { n: 1 }, headers: { ce_type: 'x' } },
+        { topic: 'appgov.test.v1', key: 'a', value: { n: 2 }, headers: { traceparent: 'caller-set' } },
+      ]),
+    );
+  });
+  await withTransaction(db, (trx) =>
+    enqueueOutbox(trx, [{ topic: 'appgov.test.v1', key: 'a', value: { n: 3 } }]),
+  );
+  t.equal(await relay.drainOnce(), 3);
+  t.match(sent[0]?.headers, { ce_type: 'x', traceparent: new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`) });
+  t.equal(sent[1]?.headers.traceparent, 'caller-set');
+  t.same(sent[2]?.headers, {}, 'no span, no traceparent');
 });
