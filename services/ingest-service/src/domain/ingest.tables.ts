@@ -20,6 +20,8 @@ export interface SyncJobTable {
   started_at: Date | null;
   heartbeat_at: Date | null;
   finished_at: Date | null;
+  /** W3C traceparent of the sync.requested message (the sync runs in that trace). */
+  traceparent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** `sync_checkpoints`: where each dataset of a sync stands. */

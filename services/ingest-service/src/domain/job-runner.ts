@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertValidEvent } from '@appgov/kafka';
 import type { OktaClientFactory } from '@appgov/okta-client';
+import { extractContext, withSpan } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
 import type { ConnectionLeases } from './connection-lease.js';
 import type { IngestDatabase } from './ingest.tables.js';
@@ -122,8 +123,16 @@ export class JobRunner {
         leased.add(job.connectionId);
         try {
           const running = await markRunning(trx, job.syncId, this.workerId);
-          if (!job.startedAt && running.startedAt)
-            await enqueueStarted(trx, this.#d, running, running.startedAt);
+          const { startedAt } = running;
+          if (!job.startedAt && startedAt)
+            await withSpan(
+              'ingest sync claim',
+              () => enqueueStarted(trx, this.#d, running, startedAt),
+              spanAttrs(job),
+              {
+                parent: traceOf(job),
+              },
+            );
           taken.push(running);
         } catch (error) {
           await this.#d.leases.release(job.connectionId, this.#holder(job)).catch(() => {});
@@ -144,7 +153,11 @@ export class JobRunner {
     const entry: Running = { job, abort, done: Promise.resolve() };
     this.#running.set(job.syncId, entry);
     this.#d.metrics.running.set(this.#running.size);
-    entry.done = this.#run(job, abort).finally(() => {
+    // The sync continues the trace of its sync.requested message (HTTP request → Kafka → here).
+    const traced = withSpan('ingest sync', () => this.#run(job, abort), spanAttrs(job), {
+      parent: traceOf(job),
+    });
+    entry.done = traced.finally(() => {
       this.#running.delete(job.syncId);
       this.#d.metrics.running.set(this.#running.size);
       this.wake();
@@ -277,4 +290,16 @@ export class JobRunner {
       await write(trx);
     });
   }
+}
+
+function traceOf(job: SyncJob) {
+  return extractContext({ traceparent: job.traceparent ?? undefined });
+}
+
+function spanAttrs(job: SyncJob) {
+  return {
+    'appgov.sync_id': job.syncId,
+    'appgov.connection_id': job.connectionId,
+    'appgov.attempt': job.attempts,
+  };
 }

@@ -13,7 +13,7 @@ import {
 import { AppError } from '@appgov/errors';
 import type { EventProducer } from '@appgov/kafka';
 import { type OktaClient, OktaErrorCode, type OktaPage } from '@appgov/okta-client';
-import type { AppLogger } from '@appgov/telemetry';
+import { type AppLogger, withSpan } from '@appgov/telemetry';
 import type { Kysely } from 'kysely';
 import { DATASET_CHAINS, DATASET_PLANS, type DatasetPlan } from './dataset-plans.js';
 import type { IngestMetrics } from './ingest.metrics.js';
@@ -106,7 +106,11 @@ export async function runSync(
       DATASET_CHAINS.map(async (chain) => {
         try {
           for (const dataset of chain) {
-            await runDataset(deps, job, client, DATASET_PLANS[dataset], inner.signal, progress);
+            await withSpan(
+              'ingest dataset',
+              () => runDataset(deps, job, client, DATASET_PLANS[dataset], inner.signal, progress),
+              { 'appgov.sync_id': job.syncId, 'appgov.dataset': dataset },
+            );
           }
         } catch (error) {
           if (firstError === undefined) firstError = error;

@@ -1,3 +1,4 @@
+import { injectTraceparent } from '@appgov/telemetry';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { IngestDatabase, SyncCheckpointTable, SyncJobTable } from './ingest.tables.js';
 
@@ -14,6 +15,8 @@ export interface SyncJob {
   state: SyncJobTable['state'];
   attempts: number;
   startedAt: Date | null;
+  /** The trace the sync continues (that of its sync.requested message). */
+  traceparent?: string | null;
 }
 
 /** Where one dataset of a sync stands. */
@@ -39,6 +42,7 @@ const toJob = (r: {
   state: SyncJobTable['state'];
   attempts: number;
   started_at: Date | null;
+  traceparent: string | null;
 }): SyncJob => ({
   syncId: r.sync_id,
   connectionId: r.connection_id,
@@ -48,6 +52,7 @@ const toJob = (r: {
   state: r.state,
   attempts: r.attempts,
   startedAt: r.started_at,
+  traceparent: r.traceparent,
 });
 
 const JOB_COLUMNS = [
@@ -59,9 +64,13 @@ const JOB_COLUMNS = [
   'state',
   'attempts',
   'started_at',
+  'traceparent',
 ] as const;
 
-/** Records a requested sync; false when it was already recorded (redelivery). */
+/**
+ * Records a requested sync with the active trace context (the consumer's span of the
+ * sync.requested message); false when it was already recorded (redelivery).
+ */
 export async function insertJob(
   trx: Trx,
   job: { syncId: string; connectionId: string; tenantId: string; domain: string; trigger: string },
@@ -81,6 +90,7 @@ export async function insertJob(
       started_at: null,
       heartbeat_at: null,
       finished_at: null,
+      traceparent: injectTraceparent<Record<string, string>>({}).traceparent ?? null,
     })
     .onConflict((oc) => oc.column('sync_id').doNothing())
     .executeTakeFirst();

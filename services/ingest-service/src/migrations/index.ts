@@ -1,8 +1,10 @@
 import { type MigrationRecord, outboxMigrations } from '@appgov/db';
 import { syncJobsMigration } from './20261129140000_sync-jobs.migration.js';
+import { syncJobTraceparentMigration } from './20261215090000_sync-job-traceparent.migration.js';
 
 /** Every migration of the `ingest` schema, in name order. */
 export const ingestMigrations: MigrationRecord = {
   ...outboxMigrations,
   '20261129140000_sync_jobs': syncJobsMigration,
+  '20261215090000_sync_job_traceparent': syncJobTraceparentMigration,
 };
