@@ -37,6 +37,8 @@ export interface SyncCheckpointTable {
   record_count: Generated<number>;
   parent_count: Generated<number>;
   warning: ColumnType<unknown, string | null | undefined, string | null> | null;
+  /** Records in batch `seq` when it went out on a timer before its checkpoint (null: none pending). */
+  pending_count: ColumnType<number | null, number | null | undefined, number | null>;
   updated_at: Generated<Date>;
 }
 

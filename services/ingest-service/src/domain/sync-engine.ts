@@ -152,6 +152,8 @@ async function runDataset(
 ): Promise<void> {
   const { dataset } = plan;
   let cp = await getCheckpoint(deps.db, job.syncId, dataset);
+  // A checkpoint left by an earlier attempt: its next batch may already be on Kafka.
+  const resumed = cp !== undefined;
   if (cp?.status === 'done' || cp?.status === 'skipped') {
     if (cp.status === 'done') progress.counts[dataset] = cp.recordCount;
     return;
@@ -190,6 +192,7 @@ async function runDataset(
       recordCount: 0,
       parentCount: 0,
       warning: null,
+      pendingCount: null,
     };
     await saveCheckpoint(deps.db, job.syncId, cp);
   }
@@ -198,7 +201,7 @@ async function runDataset(
     if (cp.phase === 'parents' && plan.parentListing && plan.parents) {
       await listParents(deps, job, client, plan, cp, signal, progress);
     }
-    const writer = new DatasetWriter(deps, job, plan, cp, progress);
+    const writer = new DatasetWriter(deps, job, plan, cp, progress, resumed);
     let end = 1;
     if (plan.parents) end = await readPerParent(deps, job, client, plan, cp, writer, signal, progress);
     // A plain listing is over once its checkpoint points past it (parentIndex 1).
@@ -262,6 +265,7 @@ async function skip(
     recordCount: cp?.recordCount ?? 0,
     parentCount: cp?.parentCount ?? 0,
     warning: { dataset, ...warning },
+    pendingCount: null,
   });
   deps.logger.warn({ syncId: job.syncId, dataset, code: warning.code }, 'dataset skipped');
 }
@@ -364,7 +368,15 @@ async function readListing(
   }
 }
 
-/** Bounded batches of one dataset (records and bytes), each followed by a checkpoint. */
+/**
+ * Bounded batches of one dataset (records and bytes), each followed by a checkpoint.
+ *
+ * A batch re-sent after a crash must be the same batch (same seq, same records): the catalog keeps
+ * the first batch of each seq and drops later ones. Batches cut because they filled up, or at the
+ * end of the dataset, come out the same when re-read from the checkpoint; a batch cut on the timer
+ * does not, so its record count is saved before it is published, and a resumed writer cuts its
+ * first batch at that count (or, with none saved, never on the timer).
+ */
 class DatasetWriter {
   readonly #deps: SyncEngineDeps;
   readonly #job: SyncJob;
@@ -376,8 +388,19 @@ class DatasetWriter {
   #buffer: unknown[] = [];
   #bytes = 0;
   #lastSave = Date.now();
+  /** Records of the batch an earlier attempt may have sent before it stopped. */
+  #pending: number | undefined;
+  /** No timed flush before the first batch of a resumed dataset. */
+  #untimed: boolean;
 
-  constructor(deps: SyncEngineDeps, job: SyncJob, plan: DatasetPlan, cp: Checkpoint, progress: SyncProgress) {
+  constructor(
+    deps: SyncEngineDeps,
+    job: SyncJob,
+    plan: DatasetPlan,
+    cp: Checkpoint,
+    progress: SyncProgress,
+    resumed: boolean,
+  ) {
     this.#deps = deps;
     this.#job = job;
     this.#plan = plan;
@@ -386,6 +409,8 @@ class DatasetWriter {
     const limits = deps.batchLimits ?? RECORD_BATCH_LIMITS;
     this.#maxRecords = Math.min(limits.maxRecords, RECORD_BATCH_LIMITS.maxRecords);
     this.#maxBytes = Math.min(limits.maxBytes, RECORD_BATCH_LIMITS.maxBytes) - ENVELOPE_ROOM;
+    this.#pending = cp.pendingCount ?? undefined;
+    this.#untimed = resumed;
   }
 
   /** Adds a record; `here` is its own position, `next` where reading resumes after it. */
@@ -395,18 +420,18 @@ class DatasetWriter {
     if (this.#buffer.length > 0 && this.#bytes + size > this.#maxBytes) await this.flush(here);
     this.#buffer.push(record);
     this.#bytes += size;
-    if (this.#buffer.length >= this.#maxRecords) await this.flush(next);
+    if (this.#buffer.length >= (this.#pending ?? this.#maxRecords)) await this.flush(next);
   }
 
   /** After a page or parent: saves progress now and then even when no batch filled up. */
   async pageDone(after: Position): Promise<void> {
     if (Date.now() - this.#lastSave < this.#deps.flushIntervalMs) return;
-    if (this.#buffer.length > 0) await this.flush(after);
-    else await this.#save(after);
+    if (this.#buffer.length === 0) await this.#save(after);
+    else if (this.#pending === undefined && !this.#untimed) await this.flush(after, true);
   }
 
   /** Sends the buffered records as one batch and moves the checkpoint to `next`. */
-  async flush(next: Position): Promise<void> {
+  async flush(next: Position, timed = false): Promise<void> {
     if (this.#buffer.length === 0) {
       this.#cp.parentIndex = next.parentIndex;
       return;
@@ -416,6 +441,12 @@ class DatasetWriter {
     this.#bytes = 0;
     const { dataset } = this.#plan;
     const cp = this.#cp;
+    if (timed) {
+      cp.pendingCount = records.length;
+      await saveCheckpoint(this.#deps.db, this.#job.syncId, cp);
+    }
+    this.#pending = undefined;
+    this.#untimed = false;
     await this.#deps.producer.publish(
       this.#deps.topics.oktaRecords,
       [
@@ -444,6 +475,7 @@ class DatasetWriter {
         );
       }
       this.#apply(next);
+      cp.pendingCount = null;
       await saveCheckpoint(trx, this.#job.syncId, cp);
     });
     this.#lastSave = Date.now();

@@ -31,6 +31,12 @@ export interface Checkpoint {
   recordCount: number;
   parentCount: number;
   warning: { dataset: string; code: string; message: string } | null;
+  /**
+   * Batch `seq` may already be on Kafka with this many records (a timed flush writes this before
+   * publishing): a resumed worker must cut batch `seq` at exactly this count, since the catalog
+   * keeps the first batch of each seq. Null when no batch is pending.
+   */
+  pendingCount: number | null;
 }
 
 const toJob = (r: {
@@ -293,6 +299,7 @@ const toCheckpoint = (r: {
   record_count: number;
   parent_count: number;
   warning: unknown;
+  pending_count: number | null;
 }): Checkpoint => ({
   dataset: r.dataset,
   status: r.status,
@@ -304,6 +311,7 @@ const toCheckpoint = (r: {
   recordCount: r.record_count,
   parentCount: r.parent_count,
   warning: (r.warning as Checkpoint['warning']) ?? null,
+  pendingCount: r.pending_count,
 });
 
 const CP_COLUMNS = [
@@ -317,6 +325,7 @@ const CP_COLUMNS = [
   'record_count',
   'parent_count',
   'warning',
+  'pending_count',
 ] as const;
 
 export function getCheckpoints(db: Db | Trx, syncId: string): Promise<Checkpoint[]> {
@@ -354,6 +363,7 @@ export async function saveCheckpoint(db: Db | Trx, syncId: string, cp: Checkpoin
     record_count: cp.recordCount,
     parent_count: cp.parentCount,
     warning: cp.warning ? JSON.stringify(cp.warning) : null,
+    pending_count: cp.pendingCount,
     updated_at: sql<Date>`now()`,
   };
   await db
