@@ -364,6 +364,42 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     }
   };
 
+  // One CONSUMER span per handler call of a batch: its parent is the first message's trace (a
+  // batch usually carries one sync's records), and it links every message's producer context.
+  const tracedBatch = async <T>(topic: string, items: BatchItem[], fn: () => Promise<T>): Promise<T> => {
+    const contexts = items.map((i) => extractTraceContext(i.origin.headers));
+    const links = contexts
+      .map((c) => trace.getSpanContext(c))
+      .filter((sc) => sc !== undefined && trace.isSpanContextValid(sc))
+      .map((sc) => ({ context: sc! }));
+    const parent = contexts[0] ?? context.active();
+    const span = tracer.startSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        links,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+          'messaging.consumer.group.name': groupId,
+          'messaging.batch.message_count': items.length,
+        },
+      },
+      parent,
+    );
+    try {
+      return await context.with(trace.setSpan(parent, span), fn);
+    } catch (error) {
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    } finally {
+      span.end();
+    }
+  };
+
   const batchMode = async (payload: EachBatchPayload) => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const batchOptions = options.eachBatch!;
@@ -388,9 +424,11 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
       }
       if (items.length > 0) {
         const result = await withRetries(label, batch.topic, heartbeat, (n) =>
-          batchOptions.handler(
-            items.map(({ event, origin }) => ({ event, origin })),
-            ctxFor(n),
+          tracedBatch(batch.topic, items, () =>
+            batchOptions.handler(
+              items.map(({ event, origin }) => ({ event, origin })),
+              ctxFor(n),
+            ),
           ),
         );
         if (result === 'aborted') return;
@@ -401,7 +439,10 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
               { ...label, offset: item.origin.offset },
               batch.topic,
               heartbeat,
-              (n) => batchOptions.handler([{ event: item.event, origin: item.origin }], ctxFor(n)),
+              (n) =>
+                tracedBatch(batch.topic, [item], () =>
+                  batchOptions.handler([{ event: item.event, origin: item.origin }], ctxFor(n)),
+                ),
             );
             if (single === 'aborted') return;
             if (single === null) metrics.consumed.inc({ topic: batch.topic, outcome: 'ok' });
