@@ -27,9 +27,13 @@ export async function ensureTopics(
   const present = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !present.has(s.name));
   if (missing.length > 0) {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    // Not kafkajs's waitForLeaders: on a KRaft broker (Kafka 4) the metadata of a new topic reaches
+    // the broker's cache a moment after CreateTopics returns, and kafkajs then fails the whole call
+    // with UNKNOWN_TOPIC_OR_PARTITION instead of waiting. We wait for the leaders ourselves.
     await admin.createTopics({
-      waitForLeaders: true,
-      timeout: options.timeoutMs ?? 30_000,
+      waitForLeaders: false,
+      timeout: timeoutMs,
       topics: missing.map((s) => ({
         topic: s.name,
         numPartitions: s.partitions,
@@ -37,6 +41,11 @@ export async function ensureTopics(
         configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForLeaders(
+      admin,
+      missing.map((s) => s.name),
+      timeoutMs,
+    );
     logger.info({ topics: missing.map((s) => s.name) }, 'created Kafka topics');
   }
   const existing = specs.filter((s) => present.has(s.name));
@@ -53,4 +62,24 @@ export async function ensureTopics(
     }
   }
   return { created: missing.map((s) => s.name), existing: existing.map((s) => s.name) };
+}
+
+/** Polls topic metadata until every partition of `topics` has a leader (new topics, KRaft lag). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const ready =
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }

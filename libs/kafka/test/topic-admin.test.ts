@@ -30,3 +30,22 @@ t.test('ensureTopics creates the contract topics with partitions and configs, id
   );
   t.same(entries, { 'cleanup.policy': 'compact', 'compression.type': 'gzip' });
 });
+
+// Regression: kafkajs's own waitForLeaders failed the call with UNKNOWN_TOPIC_OR_PARTITION when the
+// KRaft broker's metadata cache lagged behind CreateTopics (seen as a flaky ingest test in CI).
+t.test('new topics have leaders and offsets as soon as ensureTopics returns', async (t) => {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const specs = Array.from({ length: 5 }, () => ({ name: unique('fresh'), partitions: 6, configs: {} }));
+  t.teardown(async () => {
+    await admin.deleteTopics({ topics: specs.map((s) => s.name) }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  const result = await ensureTopics(admin, specs);
+  t.equal(result.created.length, specs.length);
+  for (const spec of specs) {
+    const offsets = await admin.fetchTopicOffsets(spec.name);
+    t.equal(offsets.length, 6, `${spec.name}: every partition answers ListOffsets`);
+  }
+});
