@@ -28,9 +28,9 @@ export async function ensureTopics(
   const missing = specs.filter((s) => !present.has(s.name));
   if (missing.length > 0) {
     const timeoutMs = options.timeoutMs ?? 30_000;
-    // Not kafkajs's waitForLeaders: on a KRaft broker (Kafka 4) the metadata of a new topic reaches
-    // the broker's cache a moment after CreateTopics returns, and kafkajs then fails the whole call
-    // with UNKNOWN_TOPIC_OR_PARTITION instead of waiting. We wait for the leaders ourselves.
+    // Not kafkajs's waitForLeaders: on a KRaft broker (Kafka 4) a new topic's metadata reaches the
+    // broker a moment after CreateTopics returns, and kafkajs then fails the whole call with
+    // UNKNOWN_TOPIC_OR_PARTITION instead of waiting. We wait until the partitions really answer.
     await admin.createTopics({
       waitForLeaders: false,
       timeout: timeoutMs,
@@ -64,22 +64,32 @@ export async function ensureTopics(
   return { created: missing.map((s) => s.name), existing: existing.map((s) => s.name) };
 }
 
-/** Polls topic metadata until every partition of `topics` has a leader (new topics, KRaft lag). */
+const NOT_READY_YET = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+]);
+
+/**
+ * Waits until every partition of `topics` answers ListOffsets: on a KRaft broker a new topic is
+ * first unknown, then has a leader in metadata that still answers NOT_LEADER_FOR_PARTITION.
+ */
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const pending = new Set(topics);
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-    try {
-      const { topics: found } = await admin.fetchTopicMetadata({ topics });
-      const ready =
-        found.length === topics.length &&
-        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-      if (ready) return;
-    } catch (error) {
-      const type = (error as { type?: string }).type;
-      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+    for (const topic of [...pending]) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        pending.delete(topic);
+      } catch (error) {
+        if (!NOT_READY_YET.has((error as { type?: string }).type ?? '')) throw error;
+      }
     }
-    if (Date.now() > deadline)
-      throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    if (pending.size === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`topics not ready after ${timeoutMs} ms: ${[...pending].join(', ')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
