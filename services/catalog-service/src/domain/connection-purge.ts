@@ -68,6 +68,7 @@ export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch
     await runSql(trx, `delete from ${spec.table} where ${where}`, params);
   }
   await runSql(trx, `delete from pending_changes where connection_id = $1::uuid`, [connectionId]);
+  await runSql(trx, `delete from dataset_counts where ${where}`, params);
   await runSql(
     trx,
     `update sync_progress set state = 'cancelled', ended_at = now() where connection_id = $1::uuid and state = 'running'`,

@@ -75,6 +75,10 @@ export async function recomputeFindings(
     scope.connectionId,
     rules.superAdminThreshold,
   ]);
+  // Without fresh statistics the planner takes the temp table (and the findings just opened) for tiny
+  // and compares every open finding with every current one (nested loops: 8 s for the first sync of the
+  // large preset, 10k findings; 10 ms with a hash anti join).
+  await runSql(trx, 'analyze cur_findings', []);
   const params = [scope.tenantId, scope.connectionId, scope.syncId, outbox.now];
   const opened = await runSql(
     trx,
@@ -86,6 +90,7 @@ export async function recomputeFindings(
      returning *`,
     params,
   );
+  await runSql(trx, 'analyze findings', []);
   const resolved = await runSql(
     trx,
     `update findings f set resolved_at = $4::timestamptz, last_seen_sync = $3::uuid
@@ -104,6 +109,7 @@ export async function recomputeFindings(
         and (f.details is distinct from c.details or f.subject_label is distinct from c.subject_label)`,
     params.slice(0, 3),
   );
+  await refreshFindingCounters(trx, scope.tenantId, scope.connectionId);
   for (const row of opened) {
     outbox.inventory('finding.opened', row.id, { ...findingFields(row), details: row.details ?? {} });
   }
@@ -129,4 +135,34 @@ export function findingFields(row: Record<string, any>) {
     },
     firstSeen: iso(row.first_seen)!,
   };
+}
+
+/**
+ * Maintained counters of open findings: `apps.open_finding_count` (the apps list's findingCount, risk
+ * filter) and the connection's `open-findings` entry of `dataset_counts` (its summary).
+ */
+export async function refreshFindingCounters(
+  trx: Transaction<any>,
+  tenantId: string,
+  connectionId: string,
+): Promise<void> {
+  const params = [tenantId, connectionId];
+  await runSql(
+    trx,
+    `update apps a set open_finding_count = c.n
+       from (select x.id, (select count(*)::int from findings f
+                            where f.tenant_id = x.tenant_id and f.connection_id = x.connection_id and f.resolved_at is null
+                              and f.subject_type = 'app' and f.subject_id = x.id) as n
+               from apps x where x.tenant_id = $1 and x.connection_id = $2::uuid) c
+      where a.tenant_id = $1 and a.connection_id = $2::uuid and a.id = c.id and a.open_finding_count <> c.n`,
+    params,
+  );
+  await runSql(
+    trx,
+    `insert into dataset_counts (tenant_id, connection_id, dataset, row_count)
+     select $1, $2::uuid, 'open-findings', count(*)::int from findings
+      where tenant_id = $1 and connection_id = $2::uuid and resolved_at is null
+     on conflict (connection_id, dataset) do update set row_count = excluded.row_count`,
+    params,
+  );
 }

@@ -37,12 +37,21 @@ function upsertStatement(spec: DatasetSpec, withPrev: boolean): string {
   const nonKey = cols.filter((col) => !spec.keys.includes(col));
   const conflict = ['tenant_id', 'connection_id', ...spec.keys].join(', ');
   const update = ['last_seen_sync', ...nonKey].map((col) => `${col} = excluded.${col}`).join(', ');
+  const names = spec.columns.map((col) => q(col.field)).join(', ');
+  // Several batches travel in one statement: when a key occurs twice, the later record wins, as it
+  // did when each batch was its own statement.
   const input = `input as (
-    select distinct on (${keyFields.join(', ')}) * from jsonb_to_recordset($4::jsonb) as r(${defs}))`;
+    select distinct on (${keyFields.join(', ')}) *
+      from rows from (jsonb_to_recordset($4::jsonb) as (${defs})) with ordinality as r(${names}, ord)
+     order by ${keyFields.join(', ')}, r.ord desc)`;
   const insert = `insert into ${spec.table} as t (tenant_id, connection_id, first_seen_sync, last_seen_sync, ${cols.join(', ')})
     select $1, $2::uuid, $3::uuid, $3::uuid, ${spec.columns.map((col) => `r.${q(col.field)}`).join(', ')} from input r
     on conflict (${conflict}) do update set ${update}`;
-  if (!withPrev) return `with ${input} ${insert}`;
+  if (!withPrev) {
+    // Only what the callers read: the key columns and whether the row was inserted.
+    const keyCols = spec.keys.map((k) => `t.${k}`).join(', ');
+    return `with ${input}, up as (${insert} returning ${keyCols}, (xmax = 0) as inserted)`;
+  }
   const joinPrev = spec.keys.map((k) => `p.${k} = up.${k}`).join(' and ');
   const prevMatch = spec.columns
     .filter((col) => spec.keys.includes(col.column))
@@ -68,25 +77,32 @@ const statementOf = (spec: DatasetSpec, withPrev: boolean) => {
 
 const APP_FIELDS = Object.entries(APP_FIELD_COLUMNS).filter(([field]) => field !== 'id');
 
-/** Applies one batch of records (already known to be new to the ledger); queues the events it causes. */
+/**
+ * Applies the records of one or more batches of a dataset (already known to be new to the ledger) in
+ * one statement; queues the events they cause and keeps the dataset's row counter. Returns the number
+ * of rows inserted (not updated).
+ */
 export async function applyRecords(
   trx: Transaction<any>,
   scope: SyncScope,
   dataset: Dataset,
   records: readonly object[],
   outbox: OutboxBatch,
-): Promise<void> {
-  if (records.length === 0) return;
+): Promise<number> {
+  if (records.length === 0) return 0;
   const spec = DATASET_SPECS[dataset];
   const params = [scope.tenantId, scope.connectionId, scope.syncId, JSON.stringify(records)];
+  const dirty = new Set<string>();
+  let inserted = 0;
   switch (dataset) {
     case 'apps': {
       const rows = await run(trx, statementOf(spec, true), params);
       for (const row of rows) {
         const app = toInventoryApp(row);
         if (row.inserted) {
+          inserted += 1;
           outbox.inventory('app.discovered', app.id, { syncId: scope.syncId, app });
-          await markDirty(trx, scope, app.id);
+          dirty.add(app.id);
           continue;
         }
         const prev = toInventoryApp(row.prev);
@@ -104,19 +120,20 @@ export async function applyRecords(
             before,
             after: app,
           });
-          await markDirty(trx, scope, app.id);
+          dirty.add(app.id);
         }
       }
-      return;
+      break;
     }
     case 'app-grants': {
       const rows = await run(trx, statementOf(spec, true), params);
       for (const row of rows) {
+        if (row.inserted) inserted += 1;
         const grant = toInventoryGrant(row);
         const wasActive = !row.inserted && row.prev?.status === 'ACTIVE';
         if (grant.status === 'ACTIVE' && !wasActive) {
           outbox.inventory('app.grant.added', row.app_id, { syncId: scope.syncId, appId: row.app_id, grant });
-          await markDirty(trx, scope, row.app_id);
+          dirty.add(row.app_id);
         } else if (grant.status === 'REVOKED' && wasActive) {
           outbox.inventory('app.grant.revoked', row.app_id, {
             syncId: scope.syncId,
@@ -125,22 +142,23 @@ export async function applyRecords(
             scopeId: grant.scopeId,
             reason: 'revoked',
           });
-          await markDirty(trx, scope, row.app_id);
+          dirty.add(row.app_id);
         }
       }
-      return;
+      break;
     }
     case 'api-tokens': {
       const rows = await run(trx, statementOf(spec, true), params);
       for (const row of rows) {
         if (row.inserted) {
+          inserted += 1;
           outbox.inventory('api-token.discovered', row.id, {
             syncId: scope.syncId,
             token: toInventoryApiToken(row),
           });
         }
       }
-      return;
+      break;
     }
     case 'app-users':
     case 'group-apps': {
@@ -148,27 +166,62 @@ export async function applyRecords(
       // `app.assignments.changed` at the end of the sync (a newly discovered app has no "change").
       const kind = dataset === 'app-users' ? 'user' : 'group';
       const member = dataset === 'app-users' ? 'user_id' : 'group_id';
-      const text = `with applied as (${statementOf(spec, false)} returning t.app_id, t.${member} as member_id, (xmax = 0) as inserted)
-        insert into pending_changes (sync_id, connection_id, app_id, kind, member_id, change)
-        select $3::uuid, $2::uuid, a.app_id, '${kind}', a.member_id, 'added' from applied a
-        where a.inserted and exists (select 1 from apps x where x.tenant_id = $1 and x.connection_id = $2::uuid
-          and x.id = a.app_id and x.first_seen_sync <> $3::uuid)
-        on conflict do nothing`;
-      await run(trx, text, params);
-      return;
+      const text = `${statementOf(spec, false)},
+        logged as (insert into pending_changes (sync_id, connection_id, app_id, kind, member_id, change)
+          select $3::uuid, $2::uuid, a.app_id, '${kind}', a.${member}, 'added' from up a
+          where a.inserted and exists (select 1 from apps x where x.tenant_id = $1 and x.connection_id = $2::uuid
+            and x.id = a.app_id and x.first_seen_sync <> $3::uuid)
+          on conflict do nothing)
+        select count(*) filter (where inserted)::int as n from up`;
+      const [row] = await run(trx, text, params);
+      inserted = Number(row?.n ?? 0);
+      break;
     }
-    default:
-      await run(trx, statementOf(spec, false), params);
+    default: {
+      const [row] = await run(
+        trx,
+        `${statementOf(spec, false)} select count(*) filter (where inserted)::int as n from up`,
+        params,
+      );
+      inserted = Number(row?.n ?? 0);
+    }
   }
+  await markDirty(trx, scope, [...dirty]);
+  await bumpCount(trx, scope, dataset, inserted);
+  return inserted;
 }
 
-/** Records that an app's full state must be republished at the end of the sync. */
-export async function markDirty(trx: Transaction<any>, scope: SyncScope, appId: string): Promise<void> {
+/** Records (one statement) that these apps' full state must be republished at the end of the sync. */
+export async function markDirty(
+  trx: Transaction<any>,
+  scope: SyncScope,
+  appIds: readonly string[],
+): Promise<void> {
+  if (appIds.length === 0) return;
   await run(
     trx,
     `insert into pending_changes (sync_id, connection_id, app_id, kind, member_id, change)
-     values ($1::uuid, $2::uuid, $3, 'state', '', 'dirty') on conflict do nothing`,
-    [scope.syncId, scope.connectionId, appId],
+     select $1::uuid, $2::uuid, a, 'state', '', 'dirty' from unnest($3::text[]) as a on conflict do nothing`,
+    [scope.syncId, scope.connectionId, appIds],
+  );
+}
+
+/**
+ * Adds `delta` to the maintained row count of a dataset of the connection (`dataset_counts`, read by the
+ * connection summary and the snapshot instead of count(*) over the big tables).
+ */
+export async function bumpCount(
+  trx: Transaction<any>,
+  scope: Pick<SyncScope, 'tenantId' | 'connectionId'>,
+  dataset: Dataset,
+  delta: number,
+): Promise<void> {
+  if (delta === 0) return;
+  await run(
+    trx,
+    `insert into dataset_counts (tenant_id, connection_id, dataset, row_count) values ($1, $2::uuid, $3, $4)
+     on conflict (connection_id, dataset) do update set row_count = dataset_counts.row_count + excluded.row_count`,
+    [scope.tenantId, scope.connectionId, dataset, delta],
   );
 }
 
@@ -197,10 +250,12 @@ export async function sweepDataset(
         });
         outbox.appState(row.id, null);
       }
+      await bumpCount(trx, scope, dataset, -rows.length);
       return rows.length;
     }
     case 'app-grants': {
       const rows = await run(trx, `delete from app_grants where ${where} returning *`, params);
+      const dirty = new Set<string>();
       for (const row of rows) {
         if (row.status !== 'ACTIVE') continue;
         outbox.inventory('app.grant.revoked', row.app_id, {
@@ -210,8 +265,10 @@ export async function sweepDataset(
           scopeId: row.scope_id,
           reason: 'removed',
         });
-        await markDirty(trx, scope, row.app_id);
+        dirty.add(row.app_id);
       }
+      await markDirty(trx, scope, [...dirty]);
+      await bumpCount(trx, scope, dataset, -rows.length);
       return rows.length;
     }
     case 'api-tokens': {
@@ -223,6 +280,7 @@ export async function sweepDataset(
           reason: 'not_seen_in_sync',
         });
       }
+      await bumpCount(trx, scope, dataset, -rows.length);
       return rows.length;
     }
     case 'app-users':
@@ -237,7 +295,9 @@ export async function sweepDataset(
          select count(*) as n from gone`,
         params,
       );
-      return Number(rows[0]?.n ?? 0);
+      const n = Number(rows[0]?.n ?? 0);
+      await bumpCount(trx, scope, dataset, -n);
+      return n;
     }
     default: {
       const rows = await run<{ n: string }>(
@@ -245,7 +305,9 @@ export async function sweepDataset(
         `with gone as (delete from ${spec.table} where ${where} returning 1) select count(*) as n from gone`,
         params,
       );
-      return Number(rows[0]?.n ?? 0);
+      const n = Number(rows[0]?.n ?? 0);
+      await bumpCount(trx, scope, dataset, -n);
+      return n;
     }
   }
 }

@@ -7,7 +7,6 @@ import {
 } from '@appgov/contracts';
 import type { AppLogger } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
-import { DATASET_SPECS } from './dataset-specs.js';
 import { type FindingRules, recomputeFindings } from './findings.js';
 import { OutboxBatch } from './inventory-outbox.js';
 import { applyRecords, runSql, type SyncScope, sweepDataset } from './record-apply.js';
@@ -113,97 +112,191 @@ async function sweepIfComplete(
   return true;
 }
 
-/** Applies one okta-records event inside the caller's transaction; its events go to `outbox`. */
+/** The sync a records event belongs to, or null for an event that carries none. */
+function scopeOf(event: AnyCloudEvent): SyncScope | null {
+  const syncId = (event.data as { syncId?: string } | undefined)?.syncId;
+  if (!event.connectionid || !syncId) return null;
+  return { tenantId: event.tenantid, connectionId: event.connectionid, syncId };
+}
+
+const sameScope = (a: SyncScope | null, b: SyncScope) =>
+  a !== null && a.tenantId === b.tenantId && a.connectionId === b.connectionId && a.syncId === b.syncId;
+
+/** Applies one okta-records event inside the caller's transaction; its events go to the outbox. */
 export async function applyRecordEvent(
   trx: Transaction<any>,
   deps: ApplyDeps,
   event: AnyCloudEvent,
 ): Promise<void> {
-  if (!event.connectionid) return;
-  const data = event.data as { syncId?: string };
-  if (!data.syncId) return;
-  const scope: SyncScope = {
-    tenantId: event.tenantid,
-    connectionId: event.connectionid,
-    syncId: data.syncId,
-  };
+  await applyRecordEvents(trx, deps, [event]);
+}
+
+/**
+ * Applies a chunk of okta-records events inside the caller's transaction. Consecutive events of the
+ * same sync form a run: the sync is admitted, its progress read and written, and its outbox rows
+ * enqueued once per run; consecutive batches of one dataset are checked against the ledger and upserted
+ * with one statement each. The outcome equals applying the events one by one.
+ */
+export async function applyRecordEvents(
+  trx: Transaction<any>,
+  deps: ApplyDeps,
+  events: readonly AnyCloudEvent[],
+): Promise<void> {
+  // Merged batches sort up to a chunk of records (distinct on); keep that sort in memory.
+  if (events.length > 1) await runSql(trx, `set local work_mem = '64MB'`, []);
+  let i = 0;
+  while (i < events.length) {
+    const scope = scopeOf(events[i]!);
+    if (!scope) {
+      i += 1;
+      continue;
+    }
+    let j = i + 1;
+    while (j < events.length && sameScope(scopeOf(events[j]!), scope)) j += 1;
+    await applyRun(trx, deps, scope, events.slice(i, j));
+    i = j;
+  }
+}
+
+interface PendingBatches {
+  dataset: Dataset;
+  batches: { seq: number; records: readonly object[] }[];
+}
+
+/** Applies consecutive events of one sync. */
+async function applyRun(
+  trx: Transaction<any>,
+  deps: ApplyDeps,
+  scope: SyncScope,
+  events: readonly AnyCloudEvent[],
+): Promise<void> {
   await setTenant(trx, scope.tenantId);
   const admitted = await admitSync(trx, scope);
   if (!admitted) return;
   const { progress } = admitted;
   const outbox = new OutboxBatch(deps.topics, scope.tenantId, scope.connectionId, deps.now());
+  let pending: PendingBatches | null = null;
+  let changed = false;
+  const applyPending = async () => {
+    if (!pending) return;
+    const { dataset, batches } = pending;
+    pending = null;
+    if (await applyBatches(trx, deps, scope, dataset, batches, progress, outbox)) changed = true;
+  };
 
-  switch (event.type) {
-    case 'records.dataset-started': {
-      progress[event.data.dataset] = { ...progress[event.data.dataset], started: true };
-      break;
-    }
-    case 'records.batch': {
+  for (const event of events) {
+    if (event.type === 'records.batch') {
       const { dataset, seq, records } = event.data;
-      const ledger = await runSql(
-        trx,
-        `insert into applied_batches (sync_id, dataset, seq, record_count) values ($1::uuid, $2, $3, $4)
-         on conflict do nothing returning seq`,
-        [scope.syncId, dataset, seq, records.length],
-      );
-      if (ledger.length === 0) return; // replayed batch: already applied
-      await applyRecords(trx, scope, dataset, records, outbox);
-      deps.onRows?.(dataset, records.length);
-      if (progress[dataset]?.completed && !(await sweepIfComplete(trx, scope, dataset, progress, outbox)))
-        return;
-      break;
+      if (pending && pending.dataset !== dataset) await applyPending();
+      pending ??= { dataset, batches: [] };
+      pending.batches.push({ seq, records });
+      continue;
     }
-    case 'records.dataset-completed': {
-      const { dataset, recordCount, batchCount } = event.data;
-      progress[dataset] = { ...progress[dataset], completed: { recordCount, batchCount } };
-      await sweepIfComplete(trx, scope, dataset, progress, outbox);
-      break;
-    }
-    case 'records.dataset-skipped': {
-      progress[event.data.dataset] = { ...progress[event.data.dataset], skipped: event.data.reason };
-      break;
-    }
-    case 'records.sync-ended': {
-      const { outcome, datasetsRead } = event.data;
-      let complete = outcome === 'completed';
-      if (complete) {
-        for (const dataset of datasetsRead) {
-          if (!(await sweepIfComplete(trx, scope, dataset, progress, outbox))) {
-            complete = false;
-            deps.logger?.error(
-              { syncId: scope.syncId, connectionId: scope.connectionId, dataset },
-              'sync ended before every announced batch of a dataset was applied; not swept',
-            );
+    await applyPending();
+    let ended = false;
+    switch (event.type) {
+      case 'records.dataset-started': {
+        progress[event.data.dataset] = { ...progress[event.data.dataset], started: true };
+        changed = true;
+        break;
+      }
+      case 'records.dataset-completed': {
+        const { dataset, recordCount, batchCount } = event.data;
+        progress[dataset] = { ...progress[dataset], completed: { recordCount, batchCount } };
+        await sweepIfComplete(trx, scope, dataset, progress, outbox);
+        changed = true;
+        break;
+      }
+      case 'records.dataset-skipped': {
+        progress[event.data.dataset] = { ...progress[event.data.dataset], skipped: event.data.reason };
+        changed = true;
+        break;
+      }
+      case 'records.sync-ended': {
+        const { outcome, datasetsRead } = event.data;
+        let complete = outcome === 'completed';
+        if (complete) {
+          for (const dataset of datasetsRead) {
+            if (!(await sweepIfComplete(trx, scope, dataset, progress, outbox))) {
+              complete = false;
+              deps.logger?.error(
+                { syncId: scope.syncId, connectionId: scope.connectionId, dataset },
+                'sync ended before every announced batch of a dataset was applied; not swept',
+              );
+            }
           }
         }
+        await finishSync(trx, deps, scope, outbox, complete);
+        await runSql(
+          trx,
+          `update sync_progress set state = $2, ended_at = now(), applied_at = $3 where sync_id = $1::uuid`,
+          [
+            scope.syncId,
+            complete ? 'completed' : outcome === 'completed' ? 'incomplete' : outcome,
+            complete ? outbox.now : null,
+          ],
+        );
+        changed = true;
+        ended = true; // later messages of an ended sync are ignored
+        break;
       }
-      await finishSync(trx, deps, scope, outbox, complete);
-      await runSql(
-        trx,
-        `update sync_progress set state = $2, ended_at = now(), applied_at = $3 where sync_id = $1::uuid`,
-        [
-          scope.syncId,
-          complete ? 'completed' : outcome === 'completed' ? 'incomplete' : outcome,
-          complete ? outbox.now : null,
-        ],
-      );
-      break;
+      default:
+        break;
     }
-    default:
-      return;
+    if (ended) break;
   }
-  await saveProgress(trx, scope.syncId, progress);
+  await applyPending();
+  if (changed) await saveProgress(trx, scope.syncId, progress);
   await outbox.flush(trx);
 }
 
-/** Catalog totals of a connection per dataset. */
-export async function datasetCounts(trx: Transaction<any>, tenantId: string, connectionId: string) {
-  const parts = DATASETS.map(
-    (d) =>
-      `select '${d}' as dataset, count(*) as n from ${DATASET_SPECS[d].table} where tenant_id = $1 and connection_id = $2::uuid`,
+/**
+ * Consecutive batches of one dataset: one ledger statement tells the new ones (a replayed batch
+ * conflicts), one upsert applies their records, then the dataset is swept if its end marker already
+ * arrived and this completed it. Returns whether the progress changed (the dataset was swept).
+ */
+async function applyBatches(
+  trx: Transaction<any>,
+  deps: ApplyDeps,
+  scope: SyncScope,
+  dataset: Dataset,
+  batches: PendingBatches['batches'],
+  progress: Progress,
+  outbox: OutboxBatch,
+): Promise<boolean> {
+  const bySeq = new Map<number, readonly object[]>();
+  for (const b of batches) if (!bySeq.has(b.seq)) bySeq.set(b.seq, b.records);
+  const seqs = [...bySeq.keys()];
+  const ledger = await runSql<{ seq: number }>(
+    trx,
+    `insert into applied_batches (sync_id, dataset, seq, record_count)
+     select $1::uuid, $2, b.seq, b.n from unnest($3::int[], $4::int[]) as b(seq, n)
+     on conflict do nothing returning seq`,
+    [scope.syncId, dataset, seqs, seqs.map((s) => bySeq.get(s)!.length)],
   );
-  const rows = await runSql(trx, parts.join(' union all '), [tenantId, connectionId]);
-  return Object.fromEntries(rows.map((r) => [r.dataset, Number(r.n)])) as Record<Dataset, number>;
+  if (ledger.length === 0) return false; // replayed batches: already applied
+  const fresh = new Set(ledger.map((r) => Number(r.seq)));
+  const records = seqs.filter((s) => fresh.has(s)).flatMap((s) => bySeq.get(s)!);
+  await applyRecords(trx, scope, dataset, records, outbox);
+  deps.onRows?.(dataset, records.length);
+  if (progress[dataset]?.completed && (await sweepIfComplete(trx, scope, dataset, progress, outbox))) {
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Catalog totals of a connection per dataset, from the counters the apply and the sweep maintain
+ * (`dataset_counts`) rather than count(*) over the big tables.
+ */
+export async function datasetCounts(trx: Transaction<any>, tenantId: string, connectionId: string) {
+  const rows = await runSql(
+    trx,
+    `select dataset, row_count from dataset_counts where tenant_id = $1 and connection_id = $2::uuid`,
+    [tenantId, connectionId],
+  );
+  const stored = new Map(rows.map((r) => [r.dataset as string, Number(r.row_count)]));
+  return Object.fromEntries(DATASETS.map((d) => [d, stored.get(d) ?? 0])) as Record<Dataset, number>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type MigrationRecord, outboxMigrations } from '@appgov/db';
 import { catalogTablesMigration } from './20261129000100_catalog-tables.migration.js';
+import { countersAndApplyIndexesMigration } from './20261129000200_counters-and-apply-indexes.migration.js';
 
 export { READER_ROLE } from './20261129000100_catalog-tables.migration.js';
 
@@ -7,4 +8,5 @@ export { READER_ROLE } from './20261129000100_catalog-tables.migration.js';
 export const catalogMigrations: MigrationRecord = {
   ...outboxMigrations,
   '20261129000100_catalog_tables': catalogTablesMigration,
+  '20261129000200_counters_and_apply_indexes': countersAndApplyIndexesMigration,
 };
