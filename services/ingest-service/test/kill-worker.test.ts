@@ -82,10 +82,12 @@ t.test('a killed worker is resumed from its checkpoint by another worker', async
   const after = total - before;
   t.comment(`calls before kill ${before}, after ${after}, total ${total}, minimum ${minimum}`);
   t.ok(before >= minimum / 2, 'killed after half the calls');
-  // Re-read at most the pages since each chain's last checkpoint (four chains, a few pages each).
-  t.ok(after <= minimum - before + 12, 'the resumed worker read only what was left');
+  // Re-read at most the pages since each chain's last checkpoint (four chains, a few pages each),
+  // plus the first pages the two per-parent chains had fetched ahead (4 each) when killed.
+  const slack = 20;
+  t.ok(after <= minimum - before + slack, 'the resumed worker read only what was left');
   t.ok(after < minimum * 0.6, 'the resumed worker did not start over');
-  t.ok(total <= minimum + 12, 'at most a few pages were read twice');
+  t.ok(total <= minimum + slack, 'at most a few pages were read twice');
   const job = await db
     .selectFrom('sync_jobs')
     .selectAll()

@@ -40,6 +40,8 @@ export interface SyncEngineDeps {
   flushIntervalMs: number;
   /** Room left in each batch for the envelope. */
   batchLimits?: { maxRecords: number; maxBytes: number };
+  /** Per-parent listings whose first page is fetched ahead of the one being read (default 4). */
+  prefetch?: number;
 }
 
 /** A non-fatal problem of one dataset. */
@@ -206,7 +208,7 @@ async function runDataset(
     if (plan.parents) end = await readPerParent(deps, job, client, plan, cp, writer, signal, progress);
     // A plain listing is over once its checkpoint points past it (parentIndex 1).
     else if (cp.parentIndex === 0)
-      await readListing(client, plan, undefined, cp, 0, writer, signal, progress);
+      await readListing(openListing(client, plan, undefined, cp, 0, signal), plan, writer, signal, progress);
     await writer.flush({ parentIndex: end, pageUrl: null, pageSkip: 0 });
     await publish(
       recordEvent(
@@ -315,43 +317,83 @@ async function readPerParent(
   progress: SyncProgress,
 ): Promise<number> {
   const kind = plan.parents as NonNullable<DatasetPlan['parents']>;
+  const ahead = Math.max(1, deps.prefetch ?? DEFAULT_PREFETCH);
   let from = cp.parentIndex;
   for (;;) {
     // Parents come from Postgres in chunks: nothing holds a whole org's groups or apps (I8).
     const chunk = await getParents(deps.db, job.syncId, kind, from, 500);
     if (chunk.length === 0) break;
-    for (const parent of chunk) {
+    // The first pages of the next few parents are fetched while one is read, so a dataset of
+    // many small listings keeps its bucket busy; records are still written strictly in order.
+    const queue: OpenListing[] = [];
+    let next = 0;
+    const fill = () => {
+      while (queue.length < ahead && next < chunk.length) {
+        const parent = chunk[next++] as { id: string; ordinal: number };
+        queue.push(openListing(client, plan, parent.id, cp, parent.ordinal, signal));
+      }
+    };
+    fill();
+    for (let open = queue.shift(); open; open = queue.shift()) {
       signal.throwIfAborted();
+      fill();
       try {
-        await readListing(client, plan, parent.id, cp, parent.ordinal, writer, signal, progress);
+        await readListing(open, plan, writer, signal, progress);
       } catch (error) {
         // A parent deleted since it was listed has nothing left to read.
         if (!isNotFound(error)) throw error;
       }
-      await writer.pageDone({ parentIndex: parent.ordinal + 1, pageUrl: null, pageSkip: 0 });
+      await writer.pageDone({ parentIndex: open.parentIndex + 1, pageUrl: null, pageSkip: 0 });
     }
     from = (chunk[chunk.length - 1] as { ordinal: number }).ordinal + 1;
   }
   return from;
 }
 
-/** Reads one listing (of one parent) from the checkpoint when it points into it. */
-async function readListing(
+const DEFAULT_PREFETCH = 4;
+
+/** A listing whose first page is already on its way. */
+interface OpenListing {
+  parentId: string | undefined;
+  parentIndex: number;
+  skipFirst: number;
+  pages: AsyncIterator<OktaPage<unknown>>;
+  first: Promise<IteratorResult<OktaPage<unknown>>>;
+}
+
+/** Starts one listing (of one parent) from the checkpoint when it points into it. */
+function openListing(
   client: OktaClient,
   plan: DatasetPlan,
   parentId: string | undefined,
   cp: Checkpoint,
   parentIndex: number,
+  signal: AbortSignal,
+): OpenListing {
+  const here = cp.parentIndex === parentIndex;
+  const iterable =
+    here && cp.pageUrl !== null
+      ? client.pagesFrom<unknown>(cp.pageUrl, { signal })
+      : plan.list(client, parentId, signal);
+  const pages = iterable[Symbol.asyncIterator]() as AsyncIterator<OktaPage<unknown>>;
+  const first = pages.next();
+  // Read later (or never, when the dataset stops first): the reader sees any rejection then.
+  first.catch(() => {});
+  return { parentId, parentIndex, skipFirst: here ? cp.pageSkip : 0, pages, first };
+}
+
+/** Reads one opened listing into the writer. */
+async function readListing(
+  open: OpenListing,
+  plan: DatasetPlan,
   writer: DatasetWriter,
   signal: AbortSignal,
   progress: SyncProgress,
 ): Promise<void> {
-  const resume = cp.parentIndex === parentIndex && cp.pageUrl !== null;
-  let skipFirst = cp.parentIndex === parentIndex ? cp.pageSkip : 0;
-  const pages = resume
-    ? client.pagesFrom(cp.pageUrl as string, { signal })
-    : plan.list(client, parentId, signal);
-  for await (const page of pages) {
+  const { parentId, parentIndex } = open;
+  let skipFirst = open.skipFirst;
+  for (let res = await open.first; !res.done; res = await open.pages.next()) {
+    const page = res.value;
     progress.callsMade++;
     const items = page.items;
     const after: Position = page.next
