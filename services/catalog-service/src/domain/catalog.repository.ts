@@ -142,12 +142,13 @@ export async function listApps(trx: TenantTransaction, query: AppListQuery) {
   if (query.status) where.push(`a.status = ${add(query.status)}`);
   if (query.signOnMode) where.push(`a.sign_on_mode = ${add(query.signOnMode)}`);
   if (query.connectionId) where.push(`a.connection_id = ${add(query.connectionId)}::uuid`);
+  // Risk reads the counter of open findings kept on the app when findings are recomputed (the partial
+  // indexes `apps_risk_*_idx` serve `> 0` in the label and userCount orders).
   if (query.risk !== undefined)
-    where.push(`${query.risk ? '' : 'not '}exists (select 1 from findings f where f.tenant_id = a.tenant_id
-    and f.connection_id = a.connection_id and f.subject_type = 'app' and f.subject_id = a.id and f.resolved_at is null)`);
+    where.push(query.risk ? 'a.open_finding_count > 0' : 'a.open_finding_count = 0');
   const sort = APP_SORTS[query.sort ?? 'label'];
   const { rows, nextCursor } = await keysetPage(trx, {
-    select: `a.*, ${openFindingCount('a', 'app')} as finding_count`,
+    select: 'a.*, a.open_finding_count as finding_count',
     from: 'apps a',
     alias: 'a',
     where,
@@ -175,7 +176,7 @@ function appSummary(row: Record<string, any>) {
 export async function getApp(trx: TenantTransaction, connectionId: string, appId: string, memberLimit = 100) {
   const [row] = await runSql(
     trx,
-    `select a.*, ${openFindingCount('a', 'app')} as finding_count from apps a where a.connection_id = $1::uuid and a.id = $2`,
+    `select a.*, a.open_finding_count as finding_count from apps a where a.connection_id = $1::uuid and a.id = $2`,
     [connectionId, appId],
   );
   if (!row) return null;
@@ -463,29 +464,34 @@ export async function listFindings(
   };
 }
 
-/** Counts per dataset and open findings of one connection, plus the last applied sync; null when unknown. */
+/**
+ * Counts per dataset and open findings of one connection, plus the last applied sync; null when
+ * unknown. The counts come from `dataset_counts`, which the apply, the sweep, the findings recompute
+ * and the purge maintain, instead of count(*) over tables of a million rows.
+ */
 export async function connectionSummary(trx: TenantTransaction, connectionId: string) {
-  const parts = Object.values(DATASET_SPECS).map(
-    (s) => `select '${s.dataset}' as k, count(*)::int as n from ${s.table} where connection_id = $1::uuid`,
+  const rows = await runSql(
+    trx,
+    `select dataset, row_count from dataset_counts where connection_id = $1::uuid`,
+    [connectionId],
   );
-  parts.push(
-    `select 'findings' as k, count(*)::int from findings where connection_id = $1::uuid and resolved_at is null`,
-  );
-  const rows = await runSql(trx, parts.join(' union all '), [connectionId]);
+  const stored = new Map(rows.map((r) => [r.dataset as string, Number(r.row_count)]));
   const [sync] = await runSql(
     trx,
     `select sync_id, applied_at from sync_progress where connection_id = $1::uuid and state = 'completed'
       order by applied_at desc nulls last limit 1`,
     [connectionId],
   );
-  const counts = Object.fromEntries(rows.map((r) => [r.k, r.n])) as Record<string, number>;
-  const total = Object.entries(counts).reduce((s, [k, n]) => (k === 'findings' ? s : s + n), 0);
-  if (total === 0 && !sync && counts.findings === 0) return null;
-  const { findings, ...datasets } = counts;
+  const datasets = Object.fromEntries(
+    Object.values(DATASET_SPECS).map((spec) => [spec.dataset, stored.get(spec.dataset) ?? 0]),
+  ) as Record<string, number>;
+  const findings = stored.get('open-findings') ?? 0;
+  const total = Object.values(datasets).reduce((sum, n) => sum + n, 0);
+  if (total === 0 && !sync && findings === 0) return null;
   return {
     connectionId,
     counts: datasets,
-    openFindings: findings ?? 0,
+    openFindings: findings,
     lastAppliedSync: sync ? { syncId: sync.sync_id as string, appliedAt: iso(sync.applied_at) } : null,
   };
 }

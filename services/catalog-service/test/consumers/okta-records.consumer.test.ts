@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import t from 'tap';
 import {
   catalogKeys,
+  counterMismatches,
   dumpCatalog,
   eventsOfSync,
   invalidMessages,
@@ -29,6 +30,11 @@ t.test('two syncs with changes in between, then a replay of the whole records to
   await h.publish(syncEvents(rec1, { tenantId, connectionId, syncId: sync1, batchSize: 17 }), connectionId);
   t.equal(await h.waitSyncEnded(sync1), 'completed');
   t.same(await catalogKeys(h.service.db, connectionId), keysOf(rec1), 'catalog equals the org after sync 1');
+  t.same(
+    await counterMismatches(h.service.db, connectionId),
+    [],
+    'counters agree with the tables after sync 1',
+  );
   await h.waitFor(
     () => h.seen.some((m) => m.value?.type === 'catalog.applied' && m.value.data.syncId === sync1),
     'catalog.applied of sync 1',
@@ -74,6 +80,11 @@ t.test('two syncs with changes in between, then a replay of the whole records to
   await h.publish(syncEvents(rec2, { tenantId, connectionId, syncId: sync2, batchSize: 13 }), connectionId);
   t.equal(await h.waitSyncEnded(sync2), 'completed');
   t.same(await catalogKeys(h.service.db, connectionId), keysOf(rec2), 'catalog equals the org after sync 2');
+  t.same(
+    await counterMismatches(h.service.db, connectionId),
+    [],
+    'counters agree with the tables after sync 2',
+  );
   const { rows: victimRow } = await sql<{
     status: string;
   }>`select status from users where id = ${victim.id}`.execute(h.service.db);
@@ -196,6 +207,11 @@ t.test('two syncs with changes in between, then a replay of the whole records to
     60_000,
   );
   t.equal(await dumpCatalog(replay.db), before, 'replay changes nothing in the catalog');
+  t.same(
+    await counterMismatches(replay.db, connectionId),
+    [],
+    'counters agree with the tables after the replay',
+  );
   const { rows: outboxAfter } = await sql<{ n: string }>`select count(*) as n from outbox`.execute(replay.db);
   t.equal(outboxAfter[0]?.n, outboxBefore[0]?.n, 'replay enqueues no event');
   await new Promise((r) => setTimeout(r, 500));

@@ -3,7 +3,7 @@ import { makeEvent } from '@appgov/contracts';
 import { OktaSimulator } from '@appgov/okta-simulator';
 import { sql } from 'kysely';
 import t from 'tap';
-import { catalogKeys, invalidMessages, keysOf } from '../fixtures/catalog-assertions.js';
+import { catalogKeys, counterMismatches, invalidMessages, keysOf } from '../fixtures/catalog-assertions.js';
 import { startHarness } from '../fixtures/harness.js';
 import { recordsOf, syncEvents } from '../fixtures/org-records.js';
 
@@ -35,6 +35,7 @@ t.test('skipped datasets, superseded syncs and connection deletion', async (t) =
   t.same(keys['api-tokens'], k1['api-tokens'], 'a skipped dataset deletes nothing');
   t.same(keys.groups, k1.groups, 'a skipped dataset deletes nothing');
   t.same(keys['group-members'], k2['group-members'], 'read datasets are swept');
+  t.same(await counterMismatches(h.service.db, connectionId), [], 'counters follow the sweep, not the skips');
   t.notOk(
     h.seen.some((m) => m.value?.type === 'api-token.removed'),
     'no token removal from a skipped dataset',
@@ -89,6 +90,7 @@ t.test('skipped datasets, superseded syncs and connection deletion', async (t) =
     const k = await catalogKeys(h.service.db, connectionId);
     return Object.values(k).every((list) => list.length === 0);
   }, 'connection purged');
+  t.same(await counterMismatches(h.service.db, connectionId), [], 'counters follow the purge');
   const removedApps = () =>
     h.seen
       .slice(seenBefore)

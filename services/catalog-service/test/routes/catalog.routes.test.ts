@@ -93,6 +93,24 @@ t.test('query API and tenant isolation (API and repository layer)', async (t) =>
   t.equal((await get(`/v1/catalog/connections/${connA}/summary`, jwtB)).status, 404);
   const summaryA = await get(`/v1/catalog/connections/${connA}/summary`, jwtA);
   t.equal(summaryA.body.counts.users, recA.users.length);
+  t.equal(summaryA.body.counts['group-members'], recA['group-members'].length);
+  const { rows: openA } = await sql<{ n: string; apps: string[] }>`select count(*) as n,
+      array_agg(distinct subject_id) filter (where subject_type = 'app') as apps
+      from findings where connection_id = ${connA}::uuid and resolved_at is null`.execute(service.db);
+  t.equal(summaryA.body.openFindings, Number(openA[0]?.n), 'open findings in the summary');
+  // The risk filter and findingCount (maintained counters) against the findings table.
+  const riskyIds = [...(openA[0]?.apps ?? [])].sort();
+  t.ok(riskyIds.length > 0, 'the fixture has apps with findings');
+  const risky = await get(`/v1/catalog/apps?limit=200&risk=true&connectionId=${connA}`, jwtA);
+  t.same(
+    risky.body.items.map((a: any) => a.id).sort(),
+    riskyIds,
+    'risk=true: exactly the apps with open findings',
+  );
+  t.ok(risky.body.items.every((a: any) => a.findingCount > 0));
+  const safe = await get(`/v1/catalog/apps?limit=200&risk=false&connectionId=${connA}`, jwtA);
+  t.equal(safe.body.items.length, recA.apps.length - riskyIds.length, 'risk=false: the others');
+  t.ok(safe.body.items.every((a: any) => a.findingCount === 0));
   t.equal((await get(`/v1/catalog/users?limit=200&connectionId=${connA}`, jwtB)).body.items.length, 0);
   const usersA = await get('/v1/catalog/users?limit=200', jwtA);
   t.equal(usersA.body.items.length, recA.users.length);
