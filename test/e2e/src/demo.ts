@@ -197,10 +197,8 @@ async function up(): Promise<void> {
   const summary = await waitFor200(() => api('GET', `${catalog}/connections/${connection.id}/summary`));
   console.log('\nCatalog counts:');
   console.log(JSON.stringify(summary.body, null, 2));
-  const findings = await api('GET', `${catalog}/findings?limit=5`);
-  console.log('\nTop findings:');
-  for (const f of findings.body?.items ?? [])
-    console.log(`  [${f.severity}] ${f.kind}: ${f.title ?? f.subject?.label ?? JSON.stringify(f.subject)}`);
+  console.log('\nTop findings (open, by severity):');
+  for (const line of await topFindings((path) => api('GET', `${catalog}${path}`))) console.log(`  ${line}`);
 
   const mail = await waitForMail();
   console.log(
@@ -215,6 +213,37 @@ async function up(): Promise<void> {
   console.log(`\nAn admin JWT for curl (valid 1 h): export APPGOV_JWT=${admin}`);
   console.log(`Logs: ${join(stateDir, 'logs')}`);
   console.log('Stop: make demo-down');
+}
+
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Open findings grouped by kind, most severe first, with a count and one example subject each. */
+async function topFindings(get: (path: string) => Promise<{ status: number; body: any }>): Promise<string[]> {
+  const byKind = new Map<string, { severity: string; count: number; example: string }>();
+  let cursor: string | null = null;
+  do {
+    const page: { status: number; body: any } = await get(
+      `/findings?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    if (page.status !== 200) break;
+    for (const f of page.body.items) {
+      const entry = byKind.get(f.kind) ?? {
+        severity: f.severity,
+        count: 0,
+        example: f.subject?.label ?? f.subject?.id,
+      };
+      entry.count++;
+      byKind.set(f.kind, entry);
+    }
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return [...byKind.entries()]
+    .sort(
+      ([, a], [, b]) =>
+        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || b.count - a.count,
+    )
+    .slice(0, 6)
+    .map(([kind, e]) => `[${e.severity}] ${kind} × ${e.count} (e.g. ${e.example})`);
 }
 
 async function waitFor200(call: () => Promise<{ status: number; body: any }>) {

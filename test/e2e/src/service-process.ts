@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,20 +41,21 @@ export interface StartServiceOptions {
 export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
   const cwd = join(repoRoot, 'services', options.name);
   const url = `http://127.0.0.1:${options.port}`;
-  let log: WriteStream | undefined;
-  if (options.logFile) log = createWriteStream(options.logFile, { flags: 'a' });
+  // A detached process writes straight into its log file, so this process can exit and leave it running.
+  const detachedLog = options.detached && options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+  const log: WriteStream | undefined =
+    options.logFile && !options.detached ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const child: ChildProcess = spawn(process.execPath, ['dist/src/server.js'], {
     cwd,
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
-    stdio: options.detached
-      ? ['ignore', log ? 'pipe' : 'ignore', log ? 'pipe' : 'ignore']
-      : ['ignore', 'pipe', 'pipe'],
+    stdio: options.detached ? ['ignore', detachedLog, detachedLog] : ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
+  if (typeof detachedLog === 'number') closeSync(detachedLog);
   const chunks: string[] = [];
   const collect = (buf: Buffer) => {
     const text = buf.toString('utf8');
-    if (!options.detached) chunks.push(text);
+    chunks.push(text);
     log?.write(text);
   };
   child.stdout?.on('data', collect);

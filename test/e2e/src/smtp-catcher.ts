@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { join } from 'node:path';
@@ -44,7 +44,13 @@ export interface SmtpCatcher {
 export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promise<SmtpCatcher> {
   const host = options.host ?? '127.0.0.1';
   const mails: CaughtMail[] = [];
-  if (options.dir) await mkdir(options.dir, { recursive: true });
+  if (options.dir) {
+    await mkdir(options.dir, { recursive: true });
+    // A restarted catcher still lists what it caught before (each mail has a .json beside its .eml).
+    for (const file of (await readdir(options.dir)).filter((f) => f.endsWith('.json')).sort()) {
+      mails.push(JSON.parse(await readFile(join(options.dir, file), 'utf8')) as CaughtMail);
+    }
+  }
 
   const makeSmtp = () =>
     new SMTPServer({
@@ -57,15 +63,17 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
         } else cb(new Error('invalid credentials'));
       },
       onData(stream, session, cb) {
-        simpleParser(stream)
-          .then(async (parsed) => {
+        readAll(stream)
+          .then(async (raw) => {
+            const parsed = await simpleParser(raw);
             const id = mails.length + 1;
             let file: string | undefined;
             if (options.dir) {
+              // The message exactly as it arrived, openable by any mail client.
               file = join(options.dir, `${String(id).padStart(4, '0')}.eml`);
-              await writeFile(file, parsed.textAsHtml ? renderEml(parsed) : (parsed.text ?? ''));
+              await writeFile(file, raw);
             }
-            mails.push({
+            const mail: CaughtMail = {
               id,
               receivedAt: new Date().toISOString(),
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -74,7 +82,9 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               file,
-            });
+            };
+            mails.push(mail);
+            if (file) await writeFile(file.replace(/\.eml$/, '.json'), JSON.stringify(mail, null, 2));
             cb();
           })
           .catch((err: Error) => cb(err));
@@ -122,6 +132,8 @@ function listen(server: NetServer, port: number, host: string) {
   });
 }
 
-function renderEml(parsed: { subject?: string | undefined; text?: string | undefined }): string {
-  return `Subject: ${parsed.subject ?? ''}\n\n${parsed.text ?? ''}`;
+async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import t from 'tap';
 import { startSmtpCatcher } from '../src/index.js';
@@ -18,9 +19,9 @@ async function sendRaw(port: number, lines: string[]): Promise<string> {
   });
 }
 
-t.test('catches a message and lists it over HTTP', async (t) => {
-  const catcher = await startSmtpCatcher({ dir: t.testdir() });
-  t.teardown(() => catcher.close());
+t.test('catches a message, lists it over HTTP, and still lists it after a restart', async (t) => {
+  const dir = t.testdir();
+  const catcher = await startSmtpCatcher({ dir });
   await sendRaw(catcher.smtpPort, [
     'HELO test',
     'MAIL FROM:<a@example.com>',
@@ -36,4 +37,14 @@ t.test('catches a message and lists it over HTTP', async (t) => {
   t.equal(listed.length, 1);
   t.equal(listed[0]?.subject, 'acme.okta.com is ready');
   t.same(listed[0]?.to, ['b@example.com']);
+  t.match(
+    readFileSync(listed[0]?.file ?? '', 'utf8'),
+    /^Subject: acme\.okta\.com is ready/m,
+    'raw .eml kept',
+  );
+
+  await catcher.close();
+  const again = await startSmtpCatcher({ dir });
+  t.teardown(() => again.close());
+  t.equal(again.mails[0]?.subject, 'acme.okta.com is ready', 'a restarted catcher lists earlier mail');
 });
