@@ -33,6 +33,7 @@ t.test('catches a message, lists it over HTTP, and still lists it after a restar
   const listed = (await (await fetch(`${catcher.httpUrl}/messages`)).json()) as {
     subject: string;
     to: string[];
+    file: string;
   }[];
   t.equal(listed.length, 1);
   t.equal(listed[0]?.subject, 'acme.okta.com is ready');
