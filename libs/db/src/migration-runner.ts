@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationResult, Migrator, NO_MIGRATIONS } from 'kysely/migration';
-import { assertSchemaName } from './create-db.js';
+import { assertSchemaName, createDb } from './create-db.js';
 
 export type { Migration } from 'kysely/migration';
 
@@ -67,4 +67,34 @@ export function migrateDown(
 ): Promise<MigrationResult[]> {
   const m = migrator(db, migrations, schema);
   return check(options.all ? m.migrateTo(NO_MIGRATIONS) : m.migrateDown(), 'rollback');
+}
+
+/**
+ * The body of every service's `migrate.js` (the Helm hook Job): opens one connection to the
+ * service's schema, applies pending migrations, reports them, and sets a non-zero exit code on failure.
+ */
+export async function runMigrationsAndExit(options: {
+  connectionString: string;
+  schema: string;
+  migrations: Record<string, Migration>;
+  log: (line: Record<string, unknown>) => void;
+}): Promise<void> {
+  const db = createDb<any>({ connectionString: options.connectionString, schema: options.schema, max: 1 });
+  try {
+    const results = await migrateToLatest(db, options.migrations, options.schema);
+    options.log({
+      msg: 'migrations applied',
+      schema: options.schema,
+      applied: results.map((r) => r.migrationName),
+    });
+  } catch (error) {
+    options.log({
+      msg: 'migration failed',
+      schema: options.schema,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    process.exitCode = 1;
+  } finally {
+    await db.destroy();
+  }
 }
