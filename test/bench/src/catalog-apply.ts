@@ -73,7 +73,11 @@ async function main() {
   const counts = Object.fromEntries(Object.entries(records).map(([k, v]) => [k, v.length]));
   console.log(`records per dataset: ${JSON.stringify(counts)} (total ${total})`);
 
-  for (const label of ['first sync (inserts)', 'second sync (all unchanged: upsert + sweep)']) {
+  for (const label of [
+    'first sync (inserts)',
+    'second sync (all unchanged: upsert + sweep)',
+    'third sync (all unchanged again: steady state)',
+  ]) {
     const events = syncEvents(records, { tenantId, connectionId });
     const t0 = performance.now();
     await apply(events);

@@ -47,16 +47,37 @@ function upsertStatement(spec: DatasetSpec, withPrev: boolean): string {
   const insert = `insert into ${spec.table} as t (tenant_id, connection_id, first_seen_sync, last_seen_sync, ${cols.join(', ')})
     select $1, $2::uuid, $3::uuid, $3::uuid, ${spec.columns.map((col) => `r.${q(col.field)}`).join(', ')} from input r
     on conflict (${conflict}) do update set ${update}`;
-  if (!withPrev) {
-    // Only what the callers read: the key columns and whether the row was inserted.
-    const keyCols = spec.keys.map((k) => `t.${k}`).join(', ');
-    return `with ${input}, up as (${insert} returning ${keyCols}, (xmax = 0) as inserted)`;
-  }
-  const joinPrev = spec.keys.map((k) => `p.${k} = up.${k}`).join(' and ');
   const prevMatch = spec.columns
     .filter((col) => spec.keys.includes(col.column))
     .map((col) => `p.${col.column} = r.${q(col.field)}`)
     .join(' and ');
+  if (!withPrev) {
+    // The big datasets: a set-based UPDATE of the rows that exist, then an INSERT of the others,
+    // instead of ON CONFLICT's per-row speculative insertion (measured on the large preset, same
+    // machine, back to back: first sync 56–61k vs 42–50k rows/s, resyncs 74–80k vs 60–73k rows/s). `up` lists the inserted rows. A row inserted concurrently
+    // by someone else fails the statement (unique violation → the chunk is retried) rather than being
+    // silently skipped: a connection's records are applied by one consumer at a time anyway.
+    const keyCols = spec.keys.map((k) => `t.${k}`).join(', ');
+    const set = [
+      'last_seen_sync = $3::uuid',
+      ...spec.columns
+        .filter((col) => !spec.keys.includes(col.column))
+        .map((col) => `${col.column} = r.${q(col.field)}`),
+    ].join(', ');
+    const updMatch = spec.columns
+      .filter((col) => spec.keys.includes(col.column))
+      .map((col) => `u.${col.column} = r.${q(col.field)}`)
+      .join(' and ');
+    return `with ${input},
+      upd as (update ${spec.table} p set ${set} from input r
+               where p.tenant_id = $1 and p.connection_id = $2::uuid and ${prevMatch}
+               returning ${spec.keys.map((k) => `p.${k}`).join(', ')}),
+      up as (insert into ${spec.table} as t (tenant_id, connection_id, first_seen_sync, last_seen_sync, ${cols.join(', ')})
+             select $1, $2::uuid, $3::uuid, $3::uuid, ${spec.columns.map((col) => `r.${q(col.field)}`).join(', ')} from input r
+              where not exists (select 1 from upd u where ${updMatch})
+             returning ${keyCols}, true as inserted)`;
+  }
+  const joinPrev = spec.keys.map((k) => `p.${k} = up.${k}`).join(' and ');
   return `with ${input},
     prev as (select p.* from ${spec.table} p join input r on ${prevMatch}
              where p.tenant_id = $1 and p.connection_id = $2::uuid),

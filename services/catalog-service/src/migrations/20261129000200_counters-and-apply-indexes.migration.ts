@@ -31,10 +31,12 @@ export const countersAndApplyIndexesMigration: Migration = {
   async up(db: Kysely<any>) {
     for (const table of Object.values(DATASET_TABLES))
       await exec(db, `drop index if exists ${table}_sweep_idx`);
-    // Room on each page so that a resync's update (new last_seen_sync, same indexed values) can stay on
-    // the page as a HOT update and skip the index writes.
+    // Room on each page of the big tables so that a resync's update (new last_seen_sync, same indexed
+    // values) stays on the page as a HOT update and skips the index writes. Measured on the large
+    // preset: no-change resync 33k rows/s at fillfactor 75 (a third of the updates HOT) → 70–76k rows/s
+    // at 50; the price is about twice the heap size of these four tables.
     for (const table of ['users', 'groups', 'group_members', 'app_users']) {
-      await exec(db, `alter table ${table} set (fillfactor = 75)`);
+      await exec(db, `alter table ${table} set (fillfactor = 50)`);
     }
     await exec(db, 'alter table apps add column open_finding_count integer not null default 0');
     await exec(
