@@ -156,8 +156,6 @@ migration Job inlines it, because pre-install hooks run before the ConfigMap exi
 {{- $role := default (printf "appgov-%s" (include "appgov.component" .)) $v.vault.role }}
 {{- $_ := set $env "VAULT_KUBERNETES_ROLE" $role }}
 {{- $_ := set $env "VAULT_KUBERNETES_MOUNT" $vault.authPath }}
-{{- /* notification-service still reads VAULT_K8S_ROLE; drop this once it reads VAULT_KUBERNETES_*. */}}
-{{- $_ := set $env "VAULT_K8S_ROLE" $role }}
 {{- end }}
 {{- end }}
 {{- range $k, $val := $v.env }}

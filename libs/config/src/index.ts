@@ -1,2 +1,3 @@
 export { type Static, Type } from '@sinclair/typebox';
 export * from './load-config.js';
+export * from './service-config.js';

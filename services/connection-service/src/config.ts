@@ -1,28 +1,19 @@
-import { loadConfig, Secret, type Static, Type } from '@appgov/config';
+import {
+  loadConfig,
+  type Static,
+  serviceConfigProperties,
+  Type,
+  vaultConfigProperties,
+} from '@appgov/config';
 
 /** Every environment variable connection-service reads (the single source of its config type). */
 export const ConfigSchema = Type.Object({
-  PORT: Type.Integer({ default: 8081, minimum: 0, maximum: 65535 }),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  DATABASE_URL: Type.String({ default: 'postgres://appgov:appgov@127.0.0.1:55432/appgov' }),
-  DB_SCHEMA: Type.String({ default: 'connection', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379' }),
-  REDIS_KEY_PREFIX: Type.String({ default: 'appgov:connection-service:' }),
-  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:59092' }),
-  KAFKA_TOPIC_PREFIX: Type.String({ default: '' }),
-  KAFKA_GROUP_PREFIX: Type.String({ default: '' }),
-  JWT_HS256_SECRET: Type.Optional(Secret({ minLength: 16 })),
-  JWT_JWKS_URL: Type.Optional(Type.String()),
-  JWT_ISSUER: Type.Optional(Type.String()),
-  JWT_AUDIENCE: Type.Optional(Type.String()),
-  VAULT_ADDR: Type.String({ default: 'http://127.0.0.1:8200' }),
-  VAULT_TOKEN: Type.Optional(Secret()),
-  VAULT_AUTH_METHOD: Type.Union([Type.Literal('token'), Type.Literal('kubernetes')], { default: 'token' }),
-  VAULT_KUBERNETES_ROLE: Type.String({ default: 'connection-service' }),
-  VAULT_KUBERNETES_JWT_PATH: Type.String({ default: '/var/run/secrets/kubernetes.io/serviceaccount/token' }),
-  VAULT_KUBERNETES_MOUNT: Type.String({ default: 'kubernetes' }),
-  VAULT_KV_MOUNT: Type.String({ default: 'secret' }),
-  VAULT_PATH_PREFIX: Type.String({ default: '' }),
+  ...serviceConfigProperties({
+    port: 8081,
+    schema: 'connection',
+    redisKeyPrefix: 'appgov:connection-service:',
+  }),
+  ...vaultConfigProperties('connection-service'),
   /** `http://{domain}:PORT` style template; only honoured with OKTA_TEST_RESOLVE_TO_LOOPBACK (tests, demo). */
   OKTA_BASE_URL_TEMPLATE: Type.Optional(Type.String()),
   OKTA_TEST_RESOLVE_TO_LOOPBACK: Type.Boolean({ default: false }),
@@ -38,9 +29,6 @@ export const ConfigSchema = Type.Object({
   SCHEDULER_TICK_MS: Type.Integer({ default: 15_000, minimum: 10 }),
   SCHEDULER_BATCH: Type.Integer({ default: 200, minimum: 1 }),
   OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),
-  RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
-  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
-  LOG_LEVEL: Type.String({ default: 'info' }),
 });
 
 /** connection-service configuration. */

@@ -1,28 +1,15 @@
-import { loadConfig, Secret, type Static, Type } from '@appgov/config';
+import {
+  loadConfig,
+  type Static,
+  serviceConfigProperties,
+  Type,
+  vaultConfigProperties,
+} from '@appgov/config';
 
 /** Every environment variable ingest-service reads (the single source of its config type). */
 export const ConfigSchema = Type.Object({
-  PORT: Type.Integer({ default: 8082, minimum: 0, maximum: 65535 }),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  DATABASE_URL: Type.String({ default: 'postgres://appgov:appgov@127.0.0.1:55432/appgov' }),
-  DB_SCHEMA: Type.String({ default: 'ingest', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379' }),
-  REDIS_KEY_PREFIX: Type.String({ default: 'appgov' }),
-  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:59092' }),
-  KAFKA_TOPIC_PREFIX: Type.String({ default: '' }),
-  KAFKA_GROUP_PREFIX: Type.String({ default: '' }),
-  JWT_HS256_SECRET: Type.Optional(Secret({ minLength: 16 })),
-  JWT_JWKS_URL: Type.Optional(Type.String()),
-  JWT_ISSUER: Type.Optional(Type.String()),
-  JWT_AUDIENCE: Type.Optional(Type.String()),
-  VAULT_ADDR: Type.String({ default: 'http://127.0.0.1:8200' }),
-  VAULT_TOKEN: Type.Optional(Secret()),
-  VAULT_AUTH_METHOD: Type.Union([Type.Literal('token'), Type.Literal('kubernetes')], { default: 'token' }),
-  VAULT_KUBERNETES_ROLE: Type.String({ default: 'ingest-service' }),
-  VAULT_KUBERNETES_JWT_PATH: Type.String({ default: '/var/run/secrets/kubernetes.io/serviceaccount/token' }),
-  VAULT_KUBERNETES_MOUNT: Type.String({ default: 'kubernetes' }),
-  VAULT_KV_MOUNT: Type.String({ default: 'secret' }),
-  VAULT_PATH_PREFIX: Type.String({ default: '' }),
+  ...serviceConfigProperties({ port: 8082, schema: 'ingest', redisKeyPrefix: 'appgov' }),
+  ...vaultConfigProperties('ingest-service'),
   /** `http://{domain}:PORT` style template; only honoured with OKTA_TEST_RESOLVE_TO_LOOPBACK (tests, demo). */
   OKTA_BASE_URL_TEMPLATE: Type.Optional(Type.String()),
   OKTA_TEST_RESOLVE_TO_LOOPBACK: Type.Boolean({ default: false }),
@@ -42,8 +29,6 @@ export const ConfigSchema = Type.Object({
   /** A partly filled batch is sent (and the checkpoint saved) at least this often. */
   SYNC_FLUSH_INTERVAL_MS: Type.Integer({ default: 2000, minimum: 10 }),
   OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),
-  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
-  LOG_LEVEL: Type.String({ default: 'info' }),
 });
 
 /** ingest-service configuration. */

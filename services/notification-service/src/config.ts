@@ -1,23 +1,16 @@
-import { loadConfig, Secret, type Static, Type } from '@appgov/config';
+import {
+  loadConfig,
+  Secret,
+  type Static,
+  serviceConfigProperties,
+  Type,
+  vaultConfigProperties,
+} from '@appgov/config';
 
 /** Every variable notification-service reads; the config type is derived from it. */
 export const NotificationConfigSchema = Type.Object({
-  PORT: Type.Integer({ default: 8084, minimum: 0, maximum: 65535 }),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  DATABASE_URL: Type.String({ default: 'postgres://appgov:appgov@127.0.0.1:55432/appgov' }),
-  DB_SCHEMA: Type.String({ default: 'notification', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379' }),
-  REDIS_KEY_PREFIX: Type.String({ default: 'appgov:notification:' }),
-  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:59092' }),
-  KAFKA_TOPIC_PREFIX: Type.String({ default: '' }),
-  KAFKA_GROUP_PREFIX: Type.String({ default: '' }),
-  JWT_HS256_SECRET: Type.Optional(Secret({ minLength: 16 })),
-  JWT_JWKS_URL: Type.Optional(Type.String()),
-  JWT_ISSUER: Type.Optional(Type.String()),
-  JWT_AUDIENCE: Type.Optional(Type.String()),
-  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
-  LOG_LEVEL: Type.String({ default: 'info' }),
-  RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  ...serviceConfigProperties({ port: 8084, schema: 'notification', redisKeyPrefix: 'appgov:notification:' }),
+  ...vaultConfigProperties('notification-service'),
 
   SMTP_HOST: Type.String({ default: '127.0.0.1' }),
   SMTP_PORT: Type.Integer({ default: 587, minimum: 1, maximum: 65535 }),
@@ -30,11 +23,6 @@ export const NotificationConfigSchema = Type.Object({
    * `<mount>/<path>#<field>` (field defaults to `password`), e.g. `secret/appgov/smtp#password`.
    */
   SMTP_PASSWORD_VAULT_PATH: Type.Optional(Type.String({ pattern: '^[^/#]+/[^#]+(#.+)?$' })),
-  VAULT_ADDR: Type.Optional(Type.String()),
-  VAULT_TOKEN: Type.Optional(Secret()),
-  VAULT_AUTH_METHOD: Type.Union([Type.Literal('token'), Type.Literal('kubernetes')], { default: 'token' }),
-  VAULT_K8S_ROLE: Type.String({ default: 'notification-service' }),
-  VAULT_K8S_JWT_PATH: Type.String({ default: '/var/run/secrets/kubernetes.io/serviceaccount/token' }),
   SMTP_FROM: Type.String({ default: 'Appgov <no-reply@appgov.local>' }),
   SMTP_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
 

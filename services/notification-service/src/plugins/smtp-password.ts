@@ -21,7 +21,11 @@ export async function resolveSmtpPassword(config: NotificationConfig): Promise<s
     endpoint: config.VAULT_ADDR,
     auth:
       config.VAULT_AUTH_METHOD === 'kubernetes'
-        ? { method: 'kubernetes', role: config.VAULT_K8S_ROLE, jwtPath: config.VAULT_K8S_JWT_PATH }
+        ? {
+            method: 'kubernetes',
+            role: config.VAULT_KUBERNETES_ROLE,
+            jwtPath: config.VAULT_KUBERNETES_JWT_PATH,
+          }
         : { method: 'token', token: config.VAULT_TOKEN ?? '' },
   });
   let value: unknown;
