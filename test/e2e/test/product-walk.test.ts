@@ -293,7 +293,13 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
   t.ok(all.length > 0, `${all.length} app-inventory messages read with kcat`);
   t.equal(invalid, 0, 'every app-inventory message validates against its published JSON Schema');
 
-  // 9. No secret ever reached a log line.
+  // 9. Every service shuts down cleanly on SIGTERM (consumers leave, in-flight work finishes).
+  for (const name of [...SERVICE_NAMES].reverse()) {
+    const started = Date.now();
+    t.equal(await procs[name].stop(30_000), 0, `${name} exits 0 on SIGTERM (${Date.now() - started} ms)`);
+  }
+
+  // 10. No secret ever reached a log line.
   for (const name of SERVICE_NAMES) {
     const out = procs[name].output();
     for (const token of tokens) t.notOk(out.includes(token), `${name} logs never contain an Okta token`);
