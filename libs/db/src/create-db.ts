@@ -1,4 +1,13 @@
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseIntrospector,
+  Kysely,
+  PostgresDialect,
+  type PostgresDialectConfig,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 
 /** Options of {@link createDb}. */
@@ -38,7 +47,7 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
   pool.on('error', () => {});
   let created: Promise<void> | undefined;
   const db = new Kysely<DB>({
-    dialect: new PostgresDialect({
+    dialect: new SchemaScopedPostgresDialect(options.schema, {
       pool,
       onCreateConnection: async (connection) => {
         created ??= connection
@@ -62,4 +71,48 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
 /** The schema a Kysely instance from {@link createDb} was created for. */
 export function schemaOf(db: Kysely<any>): string | undefined {
   return schemas.get(db);
+}
+
+/**
+ * Kysely's Postgres introspector reads every table of the database and calls name-resolving
+ * functions on them, so it fails ("schema … does not exist") when another service or test drops a
+ * schema at the same moment. The migrator only needs to know about its own schema's tables.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  readonly #schema: string;
+  constructor(schema: string, config: PostgresDialectConfig) {
+    super(config);
+    this.#schema = schema;
+  }
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SchemaScopedIntrospector(db, this.#schema);
+  }
+}
+
+/** Lists the tables and views of one schema, without columns (enough for kysely's Migrator). */
+class SchemaScopedIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<any>;
+  readonly #schema: string;
+  constructor(db: Kysely<any>, schema: string) {
+    this.#db = db;
+    this.#schema = schema;
+  }
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`
+      select nspname as name from pg_catalog.pg_namespace where nspname = ${this.#schema}`.execute(this.#db);
+    return rows;
+  }
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; kind: string }>`
+      select c.relname as name, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = ${this.#schema} and c.relkind in ('r', 'p', 'v', 'm', 'f')`.execute(this.#db);
+    return rows.map((r) => ({
+      name: r.name,
+      schema: this.#schema,
+      isView: r.kind === 'v' || r.kind === 'm',
+      isForeign: r.kind === 'f',
+      columns: [],
+    }));
+  }
 }

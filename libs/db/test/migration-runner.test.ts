@@ -82,3 +82,29 @@ t.test('createDb creates a missing schema and pins search_path to it', async (t)
   t.equal(rows[0]?.s, schema);
   t.throws(() => createDb({ connectionString: testEnv().DATABASE_URL, schema: 'Bad; drop' }));
 });
+
+// Regression: kysely's stock introspector read every schema of the database and failed with
+// "schema … does not exist" when another process dropped a schema mid-query (two test files
+// running side by side in CI; in production, services migrating while others drop schemas).
+t.test('migrations succeed while other schemas are created and dropped concurrently', async (t) => {
+  const churn = new pg.Client({ connectionString: testEnv().DATABASE_URL });
+  await churn.connect();
+  let stop = false;
+  const churning = (async () => {
+    while (!stop) {
+      const other = uniqueName('churn');
+      await churn.query(`create schema "${other}"; create table "${other}".t (id bigserial primary key)`);
+      await churn.query(`drop schema "${other}" cascade`);
+    }
+  })();
+  t.teardown(async () => {
+    stop = true;
+    await churning.catch(() => undefined);
+    await churn.end();
+  });
+  for (let i = 0; i < 8; i++) {
+    const { db, schema } = await testDb(t, 'migrate_race');
+    const results = await migrateToLatest(db, migrations, schema);
+    t.equal(results.length, Object.keys(migrations).length, `run ${i + 1}: every migration applied`);
+  }
+});
