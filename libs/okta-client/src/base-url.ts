@@ -27,6 +27,25 @@ export function testResolver(options: { port: number; address?: string }): OktaB
   };
 }
 
+/**
+ * The resolver a service's environment asks for: production unless both test variables are set
+ * (`OKTA_BASE_URL_TEMPLATE` like `http://{domain}:7070` and `OKTA_TEST_RESOLVE_TO_LOOPBACK`), which
+ * only tests and the demo do; `allowInsecureForTests` must then be passed to the client factory (I3).
+ */
+export function resolverFromEnv(env: {
+  OKTA_BASE_URL_TEMPLATE?: string | undefined;
+  OKTA_TEST_RESOLVE_TO_LOOPBACK: boolean;
+}): { resolver: OktaBaseUrlResolver; allowInsecureForTests: boolean } {
+  const template = env.OKTA_BASE_URL_TEMPLATE;
+  if (env.OKTA_TEST_RESOLVE_TO_LOOPBACK && template) {
+    return {
+      resolver: { baseUrl: (domain) => template.replace('{domain}', domain), resolveAllTo: '127.0.0.1' },
+      allowInsecureForTests: true,
+    };
+  }
+  return { resolver: productionResolver(), allowInsecureForTests: false };
+}
+
 const HOSTNAME =
   /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 

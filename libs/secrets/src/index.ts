@@ -1,4 +1,5 @@
 export * from './secret-paths.js';
 export * from './secret-store.js';
+export * from './vault-env.js';
 export * from './vault-error-mapping.js';
 export * from './vault-session.js';

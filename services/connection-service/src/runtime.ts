@@ -12,12 +12,11 @@ import {
 } from '@appgov/kafka';
 import {
   createOktaClientFactory,
-  type OktaBaseUrlResolver,
   type OktaClientFactory,
   type OktaClientFactoryOptions,
-  productionResolver,
+  resolverFromEnv,
 } from '@appgov/okta-client';
-import { createSecretStore, type SecretStore } from '@appgov/secrets';
+import { createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
@@ -66,17 +65,6 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-function oktaResolver(config: Config): { resolver: OktaBaseUrlResolver; insecure: boolean } {
-  if (config.OKTA_TEST_RESOLVE_TO_LOOPBACK && config.OKTA_BASE_URL_TEMPLATE) {
-    const template = config.OKTA_BASE_URL_TEMPLATE;
-    return {
-      resolver: { baseUrl: (domain) => template.replace('{domain}', domain), resolveAllTo: '127.0.0.1' },
-      insecure: true,
-    };
-  }
-  return { resolver: productionResolver(), insecure: false };
-}
-
 /** Builds the service from its config; nothing connects until `start()` (except lazy pools). */
 export async function createRuntime(
   config: Readonly<Config>,
@@ -97,27 +85,10 @@ export async function createRuntime(
   const admin: Admin = kafka.admin();
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
 
-  const secrets =
-    overrides.secrets ??
-    createSecretStore({
-      endpoint: config.VAULT_ADDR,
-      mount: config.VAULT_KV_MOUNT,
-      ...(config.VAULT_PATH_PREFIX ? { pathPrefix: config.VAULT_PATH_PREFIX } : {}),
-      auth:
-        config.VAULT_AUTH_METHOD === 'kubernetes'
-          ? {
-              method: 'kubernetes',
-              role: config.VAULT_KUBERNETES_ROLE,
-              jwtPath: config.VAULT_KUBERNETES_JWT_PATH,
-              mountPath: config.VAULT_KUBERNETES_MOUNT,
-            }
-          : { method: 'token', token: config.VAULT_TOKEN ?? '' },
-    });
+  const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
 
-  const { resolver, insecure } = oktaResolver(config);
   const okta: OktaClientFactory = createOktaClientFactory({
-    resolver,
-    allowInsecureForTests: insecure,
+    ...resolverFromEnv(config),
     registry,
     logger,
     redis,

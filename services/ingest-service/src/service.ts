@@ -12,13 +12,8 @@ import {
   ensureTopics,
   runConsumer,
 } from '@appgov/kafka';
-import {
-  createOktaClientFactory,
-  type OktaBaseUrlResolver,
-  type OktaClientFactory,
-  productionResolver,
-} from '@appgov/okta-client';
-import { createSecretStore } from '@appgov/secrets';
+import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
+import { createSecretStoreFromEnv } from '@appgov/secrets';
 import { type AppLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -59,14 +54,6 @@ export interface IngestService {
   stop(): Promise<void>;
 }
 
-export function oktaResolver(config: Config): OktaBaseUrlResolver {
-  if (config.OKTA_TEST_RESOLVE_TO_LOOPBACK && config.OKTA_BASE_URL_TEMPLATE) {
-    const template = config.OKTA_BASE_URL_TEMPLATE;
-    return { baseUrl: (domain) => template.replace('{domain}', domain), resolveAllTo: '127.0.0.1' };
-  }
-  return productionResolver();
-}
-
 export async function createIngestService(
   config: Config,
   logger: AppLogger,
@@ -84,28 +71,11 @@ export async function createIngestService(
   const kafka = createKafka({ clientId: 'ingest-service', brokers: config.KAFKA_BROKERS, logger });
   const producer = createProducer(kafka, { logger });
   const admin = kafka.admin();
-  const secrets =
-    overrides.secrets ??
-    createSecretStore({
-      endpoint: config.VAULT_ADDR,
-      mount: config.VAULT_KV_MOUNT,
-      pathPrefix: config.VAULT_PATH_PREFIX,
-      auth:
-        config.VAULT_AUTH_METHOD === 'kubernetes'
-          ? {
-              method: 'kubernetes',
-              role: config.VAULT_KUBERNETES_ROLE,
-              jwtPath: config.VAULT_KUBERNETES_JWT_PATH,
-              mountPath: config.VAULT_KUBERNETES_MOUNT,
-            }
-          : { method: 'token', token: config.VAULT_TOKEN ?? '' },
-    });
-  const testOkta = config.OKTA_TEST_RESOLVE_TO_LOOPBACK && !!config.OKTA_BASE_URL_TEMPLATE;
+  const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
   const okta =
     overrides.okta ??
     createOktaClientFactory({
-      resolver: oktaResolver(config),
-      allowInsecureForTests: testOkta,
+      ...resolverFromEnv(config),
       redis,
       redisKeyPrefix: config.REDIS_KEY_PREFIX,
       registry,

@@ -1,5 +1,5 @@
 import { AppError } from '@appgov/errors';
-import { createVaultSession } from '@appgov/secrets';
+import { createVaultSession, vaultAuthFromEnv } from '@appgov/secrets';
 import type { NotificationConfig } from '../config.js';
 
 /**
@@ -19,14 +19,7 @@ export async function resolveSmtpPassword(config: NotificationConfig): Promise<s
   const path = pathPart.slice(slash + 1);
   const session = createVaultSession({
     endpoint: config.VAULT_ADDR,
-    auth:
-      config.VAULT_AUTH_METHOD === 'kubernetes'
-        ? {
-            method: 'kubernetes',
-            role: config.VAULT_KUBERNETES_ROLE,
-            jwtPath: config.VAULT_KUBERNETES_JWT_PATH,
-          }
-        : { method: 'token', token: config.VAULT_TOKEN ?? '' },
+    auth: vaultAuthFromEnv(config),
   });
   let value: unknown;
   try {

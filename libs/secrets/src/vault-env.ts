@@ -1,0 +1,36 @@
+import { createSecretStore, type SecretStore } from './secret-store.js';
+import type { VaultAuth } from './vault-session.js';
+
+/** The Vault variables a service reads (`vaultConfigProperties` in libs/config declares them). */
+export interface VaultEnv {
+  VAULT_ADDR: string;
+  VAULT_TOKEN?: string | undefined;
+  VAULT_AUTH_METHOD: 'token' | 'kubernetes';
+  VAULT_KUBERNETES_ROLE: string;
+  VAULT_KUBERNETES_JWT_PATH: string;
+  VAULT_KUBERNETES_MOUNT: string;
+  VAULT_KV_MOUNT: string;
+  VAULT_PATH_PREFIX: string;
+}
+
+/** Token auth for development, the pod's service-account login in clusters. */
+export function vaultAuthFromEnv(env: VaultEnv): VaultAuth {
+  return env.VAULT_AUTH_METHOD === 'kubernetes'
+    ? {
+        method: 'kubernetes',
+        role: env.VAULT_KUBERNETES_ROLE,
+        jwtPath: env.VAULT_KUBERNETES_JWT_PATH,
+        mountPath: env.VAULT_KUBERNETES_MOUNT,
+      }
+    : { method: 'token', token: env.VAULT_TOKEN ?? '' };
+}
+
+/** The Okta token store of a service, configured from its environment. */
+export function createSecretStoreFromEnv(env: VaultEnv): SecretStore {
+  return createSecretStore({
+    endpoint: env.VAULT_ADDR,
+    mount: env.VAULT_KV_MOUNT,
+    ...(env.VAULT_PATH_PREFIX ? { pathPrefix: env.VAULT_PATH_PREFIX } : {}),
+    auth: vaultAuthFromEnv(env),
+  });
+}
