@@ -13,5 +13,5 @@ rc=${PIPESTATUS[0]}
 passed=$(grep -cE '^ok [0-9]+ ' "$out")
 failed=$(grep -cE '^not ok [0-9]+ ' "$out")
 rm -f "$out"
-echo "test files: $passed passed, $failed failed"
+echo "files: $passed passed, $failed failed"
 [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]
