@@ -4,3 +4,4 @@ export * from './health.routes.js';
 export * from './idempotency.js';
 export * from './problem-details.js';
 export * from './rate-limit.js';
+export * from './shutdown-on-signals.js';
