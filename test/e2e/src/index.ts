@@ -1,3 +1,4 @@
+export * from './free-ports.js';
 export * from './kcat-reader.js';
 export * from './service-process.js';
 export * from './smtp-catcher.js';

@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import t from 'tap';
 import {
+  freeServicePorts,
   type KcatMessage,
   readTopicWithKcat,
   repoRoot,
@@ -50,16 +51,7 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
   const smtp = await startSmtpCatcher();
   t.teardown(() => smtp.close());
 
-  const ports = {
-    'connection-service': 0,
-    'ingest-service': 0,
-    'catalog-service': 0,
-    'notification-service': 0,
-  };
-  const base = 18000 + Math.floor(Math.random() * 2000) * 4;
-  SERVICE_NAMES.forEach((name, i) => {
-    ports[name] = base + i;
-  });
+  const ports = await freeServicePorts();
   const endpoints = {
     prefix,
     oktaPort: okta.port,

@@ -9,7 +9,13 @@ import { startOktaSimulator } from '@appgov/okta-simulator';
 import { mintJwt, uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import t from 'tap';
-import { type ServiceName, type ServiceProcess, serviceEnv, startService } from '../src/index.js';
+import {
+  freeServicePorts,
+  type ServiceName,
+  type ServiceProcess,
+  serviceEnv,
+  startService,
+} from '../src/index.js';
 
 interface OtlpValue {
   stringValue?: string;
@@ -96,13 +102,7 @@ t.test('one sync is one trace: HTTP → Kafka → ingest job → Okta calls → 
   t.teardown(() => otlp.close());
 
   const names: ServiceName[] = ['connection-service', 'ingest-service', 'catalog-service'];
-  const base = 22000 + Math.floor(Math.random() * 2000) * 4;
-  const ports: Record<ServiceName, number> = {
-    'connection-service': base,
-    'ingest-service': base + 1,
-    'catalog-service': base + 2,
-    'notification-service': base + 3,
-  };
+  const ports = await freeServicePorts();
   const endpoints = {
     prefix,
     oktaPort: okta.port,
