@@ -13,6 +13,9 @@ unittest_version="v1.1.2"
 mkdir -p "$bin"
 log() { echo "helm-tools: $*" >&2; }
 
+# The machine's Go lives in /usr/local/go/bin, which a non-login shell's PATH may lack.
+command -v go >/dev/null || { [ -x /usr/local/go/bin/go ] && PATH="$PATH:/usr/local/go/bin"; } || true
+
 need_go() {
   command -v go >/dev/null || { log "go is required to build $1 (none on PATH)"; exit 1; }
 }
