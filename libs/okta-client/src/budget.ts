@@ -99,8 +99,21 @@ export function observeDecision(
   s.remaining = remaining;
   s.sinceObs = 0;
   // A response from an already rolled window reports a past Reset; it must not restart ours.
-  if (resetInMs > 0) s.resetAt = now + resetInMs;
+  if (resetInMs > 0) {
+    const resetAt = now + resetInMs;
+    // A response from Okta's next window (our window is over, or its Reset is later than ours by
+    // more than Reset's 1 s resolution) starts a new count: carried over, `used` would starve the
+    // new window, as a steady stream of answers moves resetAt on before acquire sees it pass.
+    if (s.resetAt !== 0 && (now >= s.resetAt || resetAt >= s.resetAt + RESET_RESOLUTION_MS)) {
+      s.used = 0;
+      s.nextAt = 0;
+    }
+    s.resetAt = resetAt;
+  }
 }
+
+/** Okta's X-Rate-Limit-Reset (and Date) have 1 s resolution: answers of one window differ by < 1 s. */
+export const RESET_RESOLUTION_MS = 1000;
 
 /** After a 429: nothing goes to this bucket before `now + waitMs`. */
 export function blockDecision(s: BudgetState, now: number, waitMs: number): void {

@@ -49,7 +49,11 @@ local limit, remaining, resetInMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), t
 s.probeAt = 0
 if limit <= 0 then save(ttl) return 0 end
 s.limit = limit; s.remaining = remaining; s.sinceObs = 0
-if resetInMs > 0 then s.resetAt = now + resetInMs end
+if resetInMs > 0 then
+  local r = now + resetInMs
+  if s.resetAt ~= 0 and (now >= s.resetAt or r >= s.resetAt + 1000) then s.used = 0; s.nextAt = 0 end
+  s.resetAt = r
+end
 save(ttl)
 return 0
 `;

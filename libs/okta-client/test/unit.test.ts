@@ -214,3 +214,21 @@ t.test('budget decision: probe, share cap, spreading, block', async (t) => {
   t.ok((times.at(-1) ?? 0) > 30_000, 'the last calls are spread over the window, not burst');
   t.equal(times[10], 0, 'while plenty is left calls are not delayed');
 });
+
+t.test('budget decision: an answer from the next window starts a new count', async (t) => {
+  const p = { share: 0.5, spreadBelow: 0.25, probeIntervalMs: 2000, windowMs: 2000 };
+  const s = emptyBudget();
+  acquireDecision(s, 0, p);
+  observeDecision(s, 10, 100, 99, 1990);
+  for (let i = 0; i < 30; i++) t.equal(acquireDecision(s, 20, p), 0);
+  observeDecision(s, 500, 100, 60, 1800);
+  t.equal(s.used, 31, 'an answer of the same window (Reset within its 1 s resolution) keeps the count');
+  // Calls in flight answer from Okta's next window before any acquire sees our window end.
+  observeDecision(s, 1900, 100, 98, 2100);
+  t.equal(s.used, 0, 'a Reset a window later restarts the count');
+  t.equal(s.resetAt, 4000);
+  for (let i = 0; i < 5; i++) acquireDecision(s, 1950, p);
+  observeDecision(s, 4050, 100, 97, 1950);
+  t.equal(s.used, 0, 'an answer after our window ended restarts the count');
+  t.equal(acquireDecision(s, 4060, p), 0, 'and the new window grants at once');
+});
