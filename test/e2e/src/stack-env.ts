@@ -46,5 +46,9 @@ export function serviceEnv(name: ServiceName, e: StackEndpoints): Record<string,
     SMTP_FROM: 'Appgov <noreply@appgov.local>',
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     PUBLIC_APP_URL: `http://127.0.0.1:${e.ports['connection-service']}`,
+    // The same V8 heap bounds as the Helm chart gives ingest (helm/appgov/values.yaml).
+    ...(name === 'ingest-service'
+      ? { NODE_OPTIONS: '--max-old-space-size=160 --max-semi-space-size=8' }
+      : {}),
   };
 }
