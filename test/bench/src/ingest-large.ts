@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeEvent, topicNames, topicSpecs } from '@appgov/contracts';
+import { ensureTopics } from '@appgov/kafka';
 import { RATE_LIMIT_PROFILES, startOktaSimulator } from '@appgov/okta-simulator';
 import { testEnv, uniqueName } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
@@ -66,9 +67,7 @@ const kafka = new Kafka({
 });
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({
-  topics: topicSpecs({ prefix: `${prefix}.` }).map((s) => ({ topic: s.name, numPartitions: s.partitions })),
-});
+await ensureTopics(admin, topicSpecs({ prefix: `${prefix}.` }));
 await admin.disconnect();
 
 const serverJs = fileURLToPath(

@@ -3,9 +3,9 @@
 // Postgres schemas and Redis prefix; every org connected through connection-service's public API at once;
 // time to catalog-complete per org, Okta calls against the minimum, 429s, peak RSS and Kafka lag.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { topicSpecs } from '@appgov/contracts';
 import {
+  freeServicePorts,
   SERVICE_NAMES,
   type ServiceName,
   type ServiceProcess,
@@ -13,6 +13,7 @@ import {
   startService,
   startSmtpCatcher,
 } from '@appgov/e2e';
+import { ensureTopics } from '@appgov/kafka';
 import { type RunningSimulator, startOktaSimulator } from '@appgov/okta-simulator';
 import { mintJwt, testEnv } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
@@ -78,17 +79,6 @@ export interface PipelineResult {
   settings: Record<string, string>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 interface OrgState {
   spec: OrgSpec;
   connectionId?: string;
@@ -143,18 +133,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await admin.connect();
     cleanups.push(() => admin.disconnect());
     const specs = topicSpecs({ prefix: `${prefix}.` });
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: specs.map((s) => ({
-        topic: s.name,
-        numPartitions: s.partitions,
-        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    await ensureTopics(admin, specs);
     if (!options.keep) cleanups.push(() => admin.deleteTopics({ topics: specs.map((s) => s.name) }));
 
-    const ports = {} as Record<ServiceName, number>;
-    for (const name of SERVICE_NAMES) ports[name] = await freePort();
+    const ports = await freeServicePorts();
     const endpoints = {
       prefix,
       oktaPort: okta.port,
