@@ -1,52 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type AnyCloudEvent, topicNames } from '@appgov/contracts';
 import { OktaSimulator } from '@appgov/okta-simulator';
-import { createLogger } from '@appgov/telemetry';
-import { DEV_JWT_SECRET, testEnv, uniqueName } from '@appgov/testing';
 import { sql } from 'kysely';
-import pg from 'pg';
 import t from 'tap';
-import { startCatalogService } from '../../src/catalog-service.js';
-import { loadCatalogConfig } from '../../src/config.js';
-import { handle } from '../../src/consumers/okta-records.consumer.js';
 import { catalogKeys, counterMismatches, dumpCatalog, keysOf } from '../fixtures/catalog-assertions.js';
+import { startOfflineCatalog } from '../fixtures/offline-catalog.js';
 import { recordsOf, syncEvents } from '../fixtures/org-records.js';
 
 t.test(
   'chunks merge batches: split anywhere, replayed in part or whole, the outcome is the same',
   async (t) => {
-    const schema = uniqueName('catalog_mb');
-    const e = testEnv();
-    const config = loadCatalogConfig({
-      DATABASE_URL: e.DATABASE_URL,
-      REDIS_URL: e.REDIS_URL,
-      DB_SCHEMA: schema,
-      JWT_HS256_SECRET: DEV_JWT_SECRET,
-    });
-    const service = await startCatalogService(config, {
-      withoutKafka: true,
-      logger: createLogger({ name: 'catalog-test', level: 'warn' }),
-      redisKeyPrefix: `${schema}:`,
-    });
-    t.teardown(async () => {
-      await service.stop();
-      const c = new pg.Client({ connectionString: e.DATABASE_URL });
-      await c.connect();
-      await c.query(`drop schema if exists "${schema}" cascade`);
-      await c.end();
-    });
-    const deps = {
-      db: service.db,
-      topics: topicNames({ prefix: `${schema}.` }),
-      now: () => new Date(),
-      rules: { superAdminThreshold: 3 },
-    };
-    const origin = { topic: 't', partition: 0, offset: '0', key: null, headers: {}, traceparent: undefined };
-    const apply = (events: AnyCloudEvent[]) =>
-      handle(
-        deps,
-        events.map((event) => ({ event, origin })),
-      );
+    const { service, apply } = await startOfflineCatalog(t, 'catalog_mb');
     const outboxCount = async () =>
       Number((await sql<{ n: string }>`select count(*) as n from outbox`.execute(service.db)).rows[0]?.n);
 

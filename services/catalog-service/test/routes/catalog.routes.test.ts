@@ -1,53 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AnyCloudEvent } from '@appgov/contracts';
-import { topicNames } from '@appgov/contracts';
 import { OktaSimulator } from '@appgov/okta-simulator';
-import { createLogger } from '@appgov/telemetry';
-import { DEV_JWT_SECRET, mintJwt, testEnv, uniqueName } from '@appgov/testing';
+import { mintJwt } from '@appgov/testing';
 import { sql } from 'kysely';
-import pg from 'pg';
 import t from 'tap';
-import { startCatalogService } from '../../src/catalog-service.js';
-import { loadCatalogConfig } from '../../src/config.js';
-import { handle } from '../../src/consumers/okta-records.consumer.js';
 import { listApps, withTenant } from '../../src/domain/catalog.repository.js';
+import { startOfflineCatalog } from '../fixtures/offline-catalog.js';
 import { recordsOf, syncEvents } from '../fixtures/org-records.js';
 
 t.test('query API and tenant isolation (API and repository layer)', async (t) => {
-  const schema = uniqueName('catalog_r');
-  const e = testEnv();
-  const config = loadCatalogConfig({
-    DATABASE_URL: e.DATABASE_URL,
-    REDIS_URL: e.REDIS_URL,
-    DB_SCHEMA: schema,
-    JWT_HS256_SECRET: DEV_JWT_SECRET,
-  });
-  const service = await startCatalogService(config, {
-    withoutKafka: true,
-    logger: createLogger({ name: 'catalog-test', level: 'warn' }),
-    redisKeyPrefix: `${schema}:`,
-  });
-  t.teardown(async () => {
-    await service.stop();
-    const c = new pg.Client({ connectionString: e.DATABASE_URL });
-    await c.connect();
-    await c.query(`drop schema if exists "${schema}" cascade`);
-    await c.end();
-  });
-  const deps = {
-    db: service.db,
-    topics: topicNames({ prefix: `${schema}.` }),
-    now: () => new Date(),
-    rules: { superAdminThreshold: 3 },
-  };
-  const apply = (events: AnyCloudEvent[]) =>
-    handle(
-      deps,
-      events.map((event) => ({
-        event,
-        origin: { topic: 't', partition: 0, offset: '0', key: null, headers: {}, traceparent: undefined },
-      })),
-    );
+  const { service, apply } = await startOfflineCatalog(t, 'catalog_r');
 
   // The same org (same Okta ids) under two tenants; tenant B's app labels differ.
   const org = new OktaSimulator().createOrg({ domain: 'shared-ids.okta.com', seed: 3, size: 'tiny' });
