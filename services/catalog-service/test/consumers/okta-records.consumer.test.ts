@@ -35,10 +35,7 @@ t.test('two syncs with changes in between, then a replay of the whole records to
     [],
     'counters agree with the tables after sync 1',
   );
-  await h.waitFor(
-    () => h.seen.some((m) => m.value?.type === 'catalog.applied' && m.value.data.syncId === sync1),
-    'catalog.applied of sync 1',
-  );
+  await h.waitInventoryOf(sync1);
   const ev1 = eventsOfSync(h.seen, h.topics.appInventory, sync1);
   t.equal(ev1.get('app.discovered')?.length, rec1.apps.length, 'every app discovered');
   t.equal(ev1.get('api-token.discovered')?.length, rec1['api-tokens'].length, 'every token discovered');
@@ -89,10 +86,7 @@ t.test('two syncs with changes in between, then a replay of the whole records to
     status: string;
   }>`select status from users where id = ${victim.id}`.execute(h.service.db);
   t.equal(victimRow[0]?.status, 'DEPROVISIONED');
-  await h.waitFor(
-    () => h.seen.some((m) => m.value?.type === 'catalog.applied' && m.value.data.syncId === sync2),
-    'catalog.applied of sync 2',
-  );
+  await h.waitInventoryOf(sync2);
 
   // Exactly the expected events, derived from the difference of the two org states.
   const ev2 = eventsOfSync(h.seen, h.topics.appInventory, sync2);

@@ -103,14 +103,22 @@ t.test('skipped datasets, superseded syncs and connection deletion', async (t) =
       .filter((m) => m.topic === h.topics.appInventoryState && m.value === null)
       .map((m) => m.key!.split(':').at(-1))
       .sort();
+  const tokenRemovals = () =>
+    h.seen
+      .slice(seenBefore)
+      .filter((m) => m.value?.type === 'api-token.removed' && m.value.data.reason === 'connection_deleted');
   const expectedApps = rec2.apps.map((a) => a.id).sort();
-  await h.waitFor(() => tombstones().length === expectedApps.length, 'tombstones');
+  // The state topic and the app-inventory topic are read by separate fetches: wait for both.
+  await h.waitFor(
+    () =>
+      tombstones().length === expectedApps.length &&
+      removedApps().length === expectedApps.length &&
+      tokenRemovals().length === k2['api-tokens'].length,
+    'tombstones and removals',
+  );
   t.same(removedApps(), expectedApps, 'app.removed for every app');
   t.same(tombstones(), expectedApps, 'a tombstone for every app');
-  const tokenRemovals = h.seen
-    .slice(seenBefore)
-    .filter((m) => m.value?.type === 'api-token.removed' && m.value.data.reason === 'connection_deleted');
-  t.equal(tokenRemovals.length, k2['api-tokens'].length, 'api-token.removed for every token');
+  t.equal(tokenRemovals().length, k2['api-tokens'].length, 'api-token.removed for every token');
 
   // Delete is idempotent, and late records of the deleted connection are ignored.
   const seenAfterDelete = h.seen.length;
