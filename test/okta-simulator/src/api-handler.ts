@@ -4,6 +4,7 @@ import { type OktaErrorCode, oktaError } from './errors.js';
 import { sleep } from './faults.js';
 import { hostnameOf, isAnonymousHost } from './host.js';
 import type { AuthToken } from './model.js';
+import { scopeGranted } from './oauth.js';
 import { bucketOf } from './rate-limit.js';
 import { matchRoute } from './routes/index.js';
 import type { OktaSimulator } from './simulator.js';
@@ -23,8 +24,14 @@ function send(res: ServerResponse, status: number, body: unknown, links?: string
 
 function sendError(res: ServerResponse, code: OktaErrorCode, summary?: string): void {
   const e = oktaError(code, summary);
-  if (code === 'E0000011') res.setHeader('WWW-Authenticate', 'SSWS realm="Okta"');
+  if (code === 'E0000011' && !res.hasHeader('WWW-Authenticate'))
+    res.setHeader('WWW-Authenticate', 'SSWS realm="Okta"');
   send(res, e.status, e.body);
+}
+
+/** Okta's Bearer challenge (support.okta.com, "insufficient_scope Error when Making a Request to ... Management Endpoint"). */
+function bearerChallenge(base: string, error: string, description: string, extra = ''): string {
+  return `Bearer authorization_uri="${base}/oauth2/v1/authorize", realm="${base}"${extra}, error="${error}", error_description="${description}"`;
 }
 
 function rateHeaders(res: ServerResponse, limit: number, remaining: number, reset: number): void {
@@ -108,14 +115,37 @@ export async function handleApi(
   }
 
   const auth: AuthToken | undefined = token ? org.store.authenticate(token.value) : undefined;
-  if (!auth || auth.kind.toUpperCase() !== token?.scheme) return sendError(res, 'E0000011');
+  const base = `http://${hostHeader}`;
+  if (!auth || auth.kind.toUpperCase() !== token?.scheme) {
+    if (token?.scheme === 'BEARER') {
+      res.setHeader(
+        'WWW-Authenticate',
+        bearerChallenge(base, 'invalid_token', 'The access token is invalid.'),
+      );
+    }
+    return sendError(res, 'E0000011');
+  }
   if (!match) return sendError(res, 'E0000007', `Not found: Resource not found: ${path}`);
+  // Issued access tokens carry scopes; a missing one is a 403 before any role check.
+  if (auth.scopes && !scopeGranted(auth.scopes, match.route.scope)) {
+    const scope = match.route.scope;
+    res.setHeader(
+      'WWW-Authenticate',
+      bearerChallenge(
+        base,
+        'insufficient_scope',
+        'The access token provided does not contain the required scopes.',
+        `, scope="${scope}"`,
+      ) + `, resource="${path}"`,
+    );
+    return sendError(res, 'E0000006');
+  }
   if (match.route.privileged && !PRIVILEGED_ROLES.has(auth.role)) return sendError(res, 'E0000006');
 
   const result = match.route.handler({
     store: org.store,
     url,
-    base: `http://${hostHeader}`,
+    base,
     auth,
     params: match.params,
   });

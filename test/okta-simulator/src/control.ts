@@ -257,6 +257,34 @@ const routes: [string, RegExp, Handler][] = [
       return noContent();
     },
   ],
+  // OAuth 2.0 service apps and the token endpoint
+  [
+    'POST',
+    /^\/__control\/orgs\/([^/]+)\/service-apps$/,
+    (sim, p, b) => created(org(sim, p).registerServiceApp(b as never)),
+  ],
+  [
+    'PATCH',
+    /^\/__control\/orgs\/([^/]+)\/service-apps\/([^/]+)$/,
+    (sim, p, b) => ok(org(sim, p).updateServiceApp(p[1] as string, b as never)),
+  ],
+  ['GET', /^\/__control\/orgs\/([^/]+)\/oauth$/, (sim, p) => ok(org(sim, p).oauthStats())],
+  [
+    'DELETE',
+    /^\/__control\/orgs\/([^/]+)\/access-tokens$/,
+    (sim, p) => ok({ expired: org(sim, p).expireAccessTokens() }),
+  ],
+  [
+    'POST',
+    /^\/__control\/orgs\/([^/]+)\/token-failures$/,
+    (sim, p, b) => {
+      org(sim, p).failTokenRequests(
+        Number(b.count ?? 1),
+        b.status === undefined ? undefined : Number(b.status),
+      );
+      return ok();
+    },
+  ],
 ];
 
 async function readJson(req: IncomingMessage): Promise<Body> {

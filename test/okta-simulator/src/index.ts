@@ -9,8 +9,15 @@ export {
 export { type OrgCounts, SIZE_PRESETS, type SizePreset } from './generate/presets.js';
 export { createRng, deriveSeed, type Rng } from './generate/prng.js';
 export * from './model.js';
+export { type OAuthStats, scopeGranted, TOKEN_PATH } from './oauth.js';
 export type { RequestCounts, RequestLogEntry } from './org.js';
-export { type AppUserEntry, OrgStore, StoreNotFoundError } from './org-store.js';
+export {
+  type AppUserEntry,
+  type NewServiceAppInput,
+  OrgStore,
+  type ServiceAppPatch,
+  StoreNotFoundError,
+} from './org-store.js';
 export { encodeCursor, PAGE_SIZES, type PagedDataset } from './paging.js';
 export {
   type Bucket,

@@ -1,3 +1,5 @@
+import type { JsonWebKey } from 'node:crypto';
+
 // The simulator's in-memory records: compact, timestamps as epoch milliseconds, no JSON shapes.
 // The Okta JSON for each record is built per page by `render.ts`, so only one copy of an org exists.
 
@@ -141,6 +143,29 @@ export interface AuthToken {
   role: RoleType;
   userId: string | null;
   apiTokenId: string | null;
+  /** OAuth access tokens minted at /oauth2/v1/token: the granted scopes (absent: a registered Bearer token, unscoped). */
+  scopes?: string[];
+  /** Epoch ms after which an issued access token answers 401. */
+  expiresAt?: number;
+  /** The service app an issued access token belongs to. */
+  clientId?: string;
+}
+
+/** An OAuth 2.0 service app ("API Services" integration) authenticating with private_key_jwt. */
+export interface ServiceAppRecord {
+  clientId: string;
+  name: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  /** Public JWKs registered with the app (each with a `kid`). */
+  keys: JsonWebKey[];
+  /** Okta API scopes granted to the app (okta.*.read / okta.*.manage). */
+  scopes: string[];
+  /** The admin role assigned to the app. */
+  role: RoleType;
+  /** "Require DPoP header in token requests": on by default for new apps in Okta; off here unless asked. */
+  dpopRequired: boolean;
+  /** Lifetime of the access tokens it gets (Okta: 3600 s). */
+  tokenTtlSeconds: number;
 }
 
 export interface RoleAssignment {

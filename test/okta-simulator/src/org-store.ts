@@ -1,3 +1,4 @@
+import { createPublicKey, type JsonWebKey, randomBytes } from 'node:crypto';
 import type { Rng } from './generate/prng.js';
 import { IdFactory } from './ids.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   LogRecord,
   RoleAssignment,
   RoleType,
+  ServiceAppRecord,
   SignOnMode,
   UserRecord,
   UserStatus,
@@ -83,6 +85,21 @@ export interface NewAuthTokenInput {
   userId?: string | null;
 }
 
+export interface NewServiceAppInput {
+  clientId?: string;
+  name?: string;
+  /** Public keys: JWKs or SPKI/PKCS#1 PEM (private keys are reduced to their public half). */
+  keys: (JsonWebKey | string)[];
+  scopes: string[];
+  role?: RoleType;
+  dpopRequired?: boolean;
+  tokenTtlSeconds?: number;
+}
+
+export type ServiceAppPatch = Partial<
+  Pick<ServiceAppRecord, 'status' | 'scopes' | 'role' | 'dpopRequired' | 'tokenTtlSeconds'>
+> & { keys?: (JsonWebKey | string)[] };
+
 /** Thrown by store mutations on unknown ids; the control API maps it to 404. */
 export class StoreNotFoundError extends Error {
   constructor(what: string, id: string) {
@@ -124,6 +141,9 @@ export class OrgStore {
   readonly grants = new Map<string, GrantRecord[]>();
   readonly apiTokens: ApiTokenRecord[] = [];
   readonly authTokens = new Map<string, AuthToken>();
+  readonly serviceApps = new Map<string, ServiceAppRecord>();
+  /** jti of client assertions already used, with the assertion's expiry (epoch ms): replays are refused. */
+  private readonly usedJtis = new Map<string, number>();
   readonly userRoles = new Map<string, RoleAssignment[]>();
   readonly groupRoles = new Map<string, RoleAssignment[]>();
   readonly logs: LogRecord[] = [];
@@ -261,6 +281,8 @@ export class OrgStore {
       if (!meta) return undefined;
       if (meta.expiresAt !== null && meta.expiresAt < this.now()) return undefined;
     }
+    if (token.expiresAt !== undefined && token.expiresAt <= this.now()) return undefined;
+    if (token.clientId && this.serviceApps.get(token.clientId)?.status !== 'ACTIVE') return undefined;
     return token;
   }
 
@@ -600,6 +622,78 @@ export class OrgStore {
     this.version++;
   }
 
+  // ---------- OAuth 2.0 service apps ----------
+
+  registerServiceApp(input: NewServiceAppInput): ServiceAppRecord {
+    const clientId = input.clientId ?? `0oa${randomBytes(13).toString('base64url').replace(/[-_]/g, 'x')}`;
+    if (this.serviceApps.has(clientId)) throw new Error(`service app ${clientId} already exists`);
+    const app: ServiceAppRecord = {
+      clientId,
+      name: input.name ?? 'Appgov service app',
+      status: 'ACTIVE',
+      keys: input.keys.map(publicJwkOf),
+      scopes: [...input.scopes],
+      role: input.role ?? 'SUPER_ADMIN',
+      dpopRequired: input.dpopRequired ?? false,
+      tokenTtlSeconds: input.tokenTtlSeconds ?? 3600,
+    };
+    this.serviceApps.set(clientId, app);
+    return app;
+  }
+
+  updateServiceApp(clientId: string, patch: ServiceAppPatch): ServiceAppRecord {
+    const app = this.serviceApps.get(clientId);
+    if (!app) throw new StoreNotFoundError('service app', clientId);
+    const { keys, ...rest } = patch;
+    Object.assign(app, rest);
+    if (keys) app.keys = keys.map(publicJwkOf);
+    // Okta applies role and scope changes to tokens already issued; dropping them is the simple equivalent.
+    if (patch.scopes || patch.role || patch.status === 'INACTIVE') this.expireAccessTokens(clientId);
+    return app;
+  }
+
+  /** Mints an opaque access token for a service app (what /oauth2/v1/token hands out). */
+  issueAccessToken(app: ServiceAppRecord, scopes: string[]): AuthToken {
+    const now = this.now();
+    for (const [value, t] of this.authTokens) {
+      if (t.expiresAt !== undefined && t.expiresAt <= now) this.authTokens.delete(value);
+    }
+    const token: AuthToken = {
+      value: `eyJ${randomBytes(30).toString('base64url')}`,
+      kind: 'Bearer',
+      role: app.role,
+      userId: null,
+      apiTokenId: null,
+      scopes,
+      expiresAt: now + app.tokenTtlSeconds * 1000,
+      clientId: app.clientId,
+    };
+    this.authTokens.set(token.value, token);
+    return token;
+  }
+
+  /** Ends every access token of one service app (or of all): later calls with them get 401. */
+  expireAccessTokens(clientId?: string): number {
+    let n = 0;
+    for (const [value, t] of this.authTokens) {
+      if (t.clientId && (clientId === undefined || t.clientId === clientId)) {
+        this.authTokens.delete(value);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Records a client assertion's jti; false when it was used before and has not expired yet. */
+  consumeJti(clientId: string, jti: string, expiresAtMs: number): boolean {
+    const now = this.now();
+    for (const [k, exp] of this.usedJtis) if (exp < now) this.usedJtis.delete(k);
+    const key = `${clientId} ${jti}`;
+    if (this.usedJtis.has(key)) return false;
+    this.usedJtis.set(key, expiresAtMs);
+    return true;
+  }
+
   // ---------- internals ----------
 
   requireUser(id: string): UserRecord {
@@ -652,4 +746,13 @@ export class OrgStore {
   static after<T>(items: readonly T[], cursor: string | null, keyOf: (t: T) => string): number {
     return cursor === null ? 0 : upperBound(items, cursor, keyOf);
   }
+}
+
+/** The public JWK of a registered key (a private JWK or PEM is reduced to its public half; `kid` kept). */
+function publicJwkOf(key: JsonWebKey | string): JsonWebKey {
+  const kid = typeof key === 'string' ? undefined : key.kid;
+  const pub = createPublicKey(typeof key === 'string' ? key : { key, format: 'jwk' }).export({
+    format: 'jwk',
+  });
+  return kid === undefined ? pub : { ...pub, kid };
 }

@@ -1,5 +1,6 @@
 import type { Faults } from './faults.js';
 import { createRng, deriveSeed, type Rng } from './generate/prng.js';
+import type { OAuthStats } from './oauth.js';
 import type { OrgStore } from './org-store.js';
 import { type Bucket, RateLimiter, type RateLimitSettings } from './rate-limit.js';
 
@@ -42,6 +43,9 @@ export class OrgRuntime {
   private limited = 0;
   private concurrencyLimited = 0;
   private log: RequestLogEntry[] = [];
+  oauth: OAuthStats = { tokenRequests: 0, issued: 0, errors: {} };
+  /** Statuses the next token requests answer with, oldest first (fault injection for the token endpoint). */
+  private tokenFailures: number[] = [];
 
   constructor(
     readonly store: OrgStore,
@@ -78,7 +82,17 @@ export class OrgRuntime {
     return { byEndpoint, total, rateLimited: this.limited, concurrencyLimited: this.concurrencyLimited };
   }
 
+  /** The next `count` token requests answer `status` (e.g. 503) before anything is checked. */
+  failTokenRequests(count: number, status = 503): void {
+    for (let i = 0; i < count; i++) this.tokenFailures.push(status);
+  }
+
+  takeTokenFailure(): number | undefined {
+    return this.tokenFailures.shift();
+  }
+
   resetRequestCounts(): void {
+    this.oauth = { tokenRequests: 0, issued: 0, errors: {} };
     this.counts.clear();
     this.log = [];
     this.limited = 0;

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApi, sendError } from './api-handler.js';
 import { handleControl } from './control.js';
+import { handleToken, TOKEN_PATH } from './oauth.js';
 import { type CreateOrgOptions, OktaSimulator, type SimulatorOptions } from './simulator.js';
 
 export interface StartOptions extends SimulatorOptions {
@@ -29,7 +30,9 @@ export function createSimulatorServer(sim: OktaSimulator): Server {
       ? handleControl(sim, req, res)
       : path.startsWith('/api/v1/')
         ? handleApi(sim, req, res)
-        : Promise.resolve(sendError(res, 'E0000007'));
+        : path === TOKEN_PATH
+          ? handleToken(sim, req, res)
+          : Promise.resolve(sendError(res, 'E0000007'));
     work.catch((err: unknown) => {
       if (!res.headersSent) sendError(res, 'E0000009', err instanceof Error ? err.message : String(err));
       else res.destroy();

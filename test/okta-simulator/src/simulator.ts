@@ -8,9 +8,11 @@ import type {
   GrantRecord,
   GroupRecord,
   RoleType,
+  ServiceAppRecord,
   UserRecord,
   UserStatus,
 } from './model.js';
+import type { OAuthStats } from './oauth.js';
 import { OrgRuntime, type RequestCounts, type RequestLogEntry } from './org.js';
 import type {
   NewApiTokenInput,
@@ -18,8 +20,10 @@ import type {
   NewAuthTokenInput,
   NewGrantInput,
   NewGroupInput,
+  NewServiceAppInput,
   NewUserInput,
   OrgStore,
+  ServiceAppPatch,
   UserPatch,
 } from './org-store.js';
 import type { RateLimitProfileName, RateLimitSettings } from './rate-limit.js';
@@ -40,6 +44,8 @@ export interface CreateOrgOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** Extra credentials to register (e.g. fixed values for demos, Bearer tokens). */
   tokens?: NewAuthTokenInput[];
+  /** OAuth 2.0 service apps (private_key_jwt) that may get access tokens at /oauth2/v1/token. */
+  serviceApps?: NewServiceAppInput[];
   faults?: Faults;
 }
 
@@ -155,6 +161,29 @@ export class OrgHandle {
   revokeToken(value: string): void {
     this.store.revokeToken(value);
   }
+  /** Registers an OAuth service app with its public key(s), granted scopes and admin role. */
+  registerServiceApp(input: NewServiceAppInput): ServiceAppRecord {
+    return this.store.registerServiceApp(input);
+  }
+  updateServiceApp(clientId: string, patch: ServiceAppPatch): ServiceAppRecord {
+    return this.store.updateServiceApp(clientId, patch);
+  }
+  serviceApp(clientId: string): ServiceAppRecord | undefined {
+    return this.store.serviceApps.get(clientId);
+  }
+  /** Ends the access tokens issued so far (of one app, or all): the next call with one gets 401. */
+  expireAccessTokens(clientId?: string): number {
+    return this.store.expireAccessTokens(clientId);
+  }
+  /** The next `count` token requests answer `status` (default 503). */
+  failTokenRequests(count: number, status?: number): void {
+    this.runtime.failTokenRequests(count, status);
+  }
+  /** Token endpoint counters: requests, tokens issued, refusals by OAuth error. */
+  oauthStats(): OAuthStats {
+    const o = this.runtime.oauth;
+    return { tokenRequests: o.tokenRequests, issued: o.issued, errors: { ...o.errors } };
+  }
   setFaults(faults: Faults): void {
     this.runtime.faults = { ...faults };
   }
@@ -211,6 +240,7 @@ export class OktaSimulator {
     );
     const handle = new OrgHandle(runtime, tokens);
     for (const t of options.tokens ?? []) handle.registerToken(t);
+    for (const app of options.serviceApps ?? []) handle.registerServiceApp(app);
     if (options.faults) handle.setFaults(options.faults);
     this.orgs.set(domain, handle);
     this.defaultDomain ??= domain;

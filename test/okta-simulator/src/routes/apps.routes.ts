@@ -38,14 +38,21 @@ function listAppUsers(ctx: ApiContext): ApiResult {
 }
 
 export const appRoutes: Route[] = [
-  { template: 'GET /api/v1/apps', pattern: /^\/api\/v1\/apps\/?$/, handler: listApps },
+  {
+    template: 'GET /api/v1/apps',
+    scope: 'okta.apps.read',
+    pattern: /^\/api\/v1\/apps\/?$/,
+    handler: listApps,
+  },
   {
     template: 'GET /api/v1/apps/{id}/users',
+    scope: 'okta.apps.read',
     pattern: /^\/api\/v1\/apps\/([^/]+)\/users$/,
     handler: listAppUsers,
   },
   {
     template: 'GET /api/v1/apps/{id}/grants',
+    scope: 'okta.appGrants.read',
     pattern: /^\/api\/v1\/apps\/([^/]+)\/grants$/,
     privileged: true,
     handler: (ctx) => {
@@ -56,6 +63,7 @@ export const appRoutes: Route[] = [
   },
   {
     template: 'GET /api/v1/apps/{id}',
+    scope: 'okta.apps.read',
     pattern: /^\/api\/v1\/apps\/([^/]+)$/,
     handler: (ctx) => {
       const app = ctx.store.appById.get(ctx.params[0] as string);

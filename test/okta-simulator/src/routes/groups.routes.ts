@@ -81,19 +81,27 @@ function listGroupApps(ctx: ApiContext): ApiResult {
 }
 
 export const groupRoutes: Route[] = [
-  { template: 'GET /api/v1/groups', pattern: /^\/api\/v1\/groups\/?$/, handler: listGroups },
+  {
+    template: 'GET /api/v1/groups',
+    scope: 'okta.groups.read',
+    pattern: /^\/api\/v1\/groups\/?$/,
+    handler: listGroups,
+  },
   {
     template: 'GET /api/v1/groups/{id}/users',
+    scope: 'okta.groups.read',
     pattern: /^\/api\/v1\/groups\/([^/]+)\/users$/,
     handler: listMembers,
   },
   {
     template: 'GET /api/v1/groups/{id}/apps',
+    scope: 'okta.groups.read',
     pattern: /^\/api\/v1\/groups\/([^/]+)\/apps$/,
     handler: listGroupApps,
   },
   {
     template: 'GET /api/v1/groups/{id}/roles',
+    scope: 'okta.roles.read',
     pattern: /^\/api\/v1\/groups\/([^/]+)\/roles$/,
     privileged: true,
     handler: (ctx) => {
@@ -108,6 +116,7 @@ export const groupRoutes: Route[] = [
   },
   {
     template: 'GET /api/v1/groups/{id}',
+    scope: 'okta.groups.read',
     pattern: /^\/api\/v1\/groups\/([^/]+)$/,
     handler: (ctx) => {
       const g = ctx.store.groupById.get(ctx.params[0] as string);

@@ -53,20 +53,28 @@ function listLogs(ctx: ApiContext): ApiResult {
 export const orgRoutes: Route[] = [
   {
     template: 'GET /api/v1/iam/assignees/users',
+    scope: 'okta.roles.read',
     pattern: /^\/api\/v1\/iam\/assignees\/users$/,
     privileged: true,
     handler: listAssignees,
   },
   {
     template: 'GET /api/v1/api-tokens',
+    scope: 'okta.apiTokens.read',
     pattern: /^\/api\/v1\/api-tokens\/?$/,
     privileged: true,
     handler: listApiTokens,
   },
   {
     template: 'GET /api/v1/org',
+    scope: 'okta.orgs.read',
     pattern: /^\/api\/v1\/org\/?$/,
     handler: (ctx) => ok(renderOrg(ctx.store, ctx.base)),
   },
-  { template: 'GET /api/v1/logs', pattern: /^\/api\/v1\/logs\/?$/, handler: listLogs },
+  {
+    template: 'GET /api/v1/logs',
+    scope: 'okta.logs.read',
+    pattern: /^\/api\/v1\/logs\/?$/,
+    handler: listLogs,
+  },
 ];

@@ -22,6 +22,8 @@ export interface Route {
   pattern: RegExp;
   /** Needs a super or org admin: role assignments, grants and API tokens (okta/README.md, least privilege). */
   privileged?: boolean;
+  /** The OAuth scope an access token needs here (okta/README.md, "Scope (OAuth)"); `.manage` also grants it. */
+  scope: string;
   handler: (ctx: ApiContext) => ApiResult;
 }
 

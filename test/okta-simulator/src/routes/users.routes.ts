@@ -57,9 +57,15 @@ function findUser(ctx: ApiContext, idOrLogin: string): UserRecord | undefined {
 }
 
 export const userRoutes: Route[] = [
-  { template: 'GET /api/v1/users', pattern: /^\/api\/v1\/users\/?$/, handler: listUsers },
+  {
+    template: 'GET /api/v1/users',
+    scope: 'okta.users.read',
+    pattern: /^\/api\/v1\/users\/?$/,
+    handler: listUsers,
+  },
   {
     template: 'GET /api/v1/users/me',
+    scope: 'okta.users.read',
     pattern: /^\/api\/v1\/users\/me$/,
     handler: (ctx) => {
       const user = ctx.auth.userId ? ctx.store.userById.get(ctx.auth.userId) : undefined;
@@ -68,6 +74,7 @@ export const userRoutes: Route[] = [
   },
   {
     template: 'GET /api/v1/users/{id}/roles',
+    scope: 'okta.roles.read',
     pattern: /^\/api\/v1\/users\/([^/]+)\/roles$/,
     privileged: true,
     handler: (ctx) => {
@@ -87,6 +94,7 @@ export const userRoutes: Route[] = [
   },
   {
     template: 'GET /api/v1/users/{id}',
+    scope: 'okta.users.read',
     pattern: /^\/api\/v1\/users\/([^/]+)$/,
     handler: (ctx) => {
       const user = findUser(ctx, ctx.params[0] as string);
