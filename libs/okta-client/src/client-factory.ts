@@ -1,5 +1,6 @@
 // The entry point services use: one factory per process, one breaker and pacer per org shared by
 // every client of that org, one HTTP agent for all of them.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { createAgent, normaliseOrgDomain, type OktaBaseUrlResolver, resolveOrgBaseUrl } from './base-url.js';
@@ -7,9 +8,12 @@ import { type BreakerOptions, DEFAULT_BREAKER, OrgBreaker } from './breaker.js';
 import { type BudgetStore, MemoryBudgetStore } from './budget.js';
 import type { OktaLogger } from './logger.js';
 import { createOktaMetrics, recordBreakerTransition } from './metrics.js';
+import { parseServiceAppKey } from './oauth-key.js';
+import { OAuthTokenProvider, OKTA_READ_SCOPES } from './oauth-token-provider.js';
 import {
   DEFAULT_PAGE_SIZES,
   type HttpTimeouts,
+  type OAuthServiceAppCredential,
   OktaClient,
   type OktaCredential,
   type PageSizes,
@@ -59,6 +63,17 @@ interface OrgShared {
   breaker: OrgBreaker;
 }
 
+/** Token providers kept per process; a connection's clients (one per sync) share its cached token. */
+const MAX_TOKEN_PROVIDERS = 1000;
+
+// Keyed by a hash, so the map holds no key material in its keys; a new key or scope set is a new entry.
+function providerKey(domain: string, c: OAuthServiceAppCredential): string {
+  const key = typeof c.privateKey === 'string' ? c.privateKey : JSON.stringify(c.privateKey);
+  return createHash('sha256')
+    .update(JSON.stringify([domain, c.clientId, c.keyId ?? '', [...(c.scopes ?? [])], key]))
+    .digest('hex');
+}
+
 /** Builds the Okta client factory a service keeps for its lifetime. */
 export function createOktaClientFactory(options: OktaClientFactoryOptions): OktaClientFactory {
   const allowInsecure = options.allowInsecureForTests === true;
@@ -86,6 +101,30 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
     bodyTimeoutMs: options.timeouts?.bodyTimeoutMs ?? 60_000,
   };
   const orgs = new Map<string, OrgShared>();
+  const providers = new Map<string, OAuthTokenProvider>();
+
+  const tokenProvider = (domain: string, baseUrl: URL, c: OAuthServiceAppCredential): OAuthTokenProvider => {
+    const id = providerKey(domain, c);
+    let provider = providers.get(id);
+    if (provider) {
+      providers.delete(id); // re-inserted below: the map's order is least recently used first
+    } else {
+      provider = new OAuthTokenProvider({
+        domain,
+        baseUrl,
+        clientId: c.clientId,
+        key: parseServiceAppKey(c.privateKey, c.keyId),
+        scopes: c.scopes && c.scopes.length > 0 ? c.scopes : OKTA_READ_SCOPES,
+        dispatcher,
+        timeouts,
+        metrics,
+        logger: options.logger,
+      });
+    }
+    providers.set(id, provider);
+    while (providers.size > MAX_TOKEN_PROVIDERS) providers.delete(providers.keys().next().value as string);
+    return provider;
+  };
 
   const shared = (domain: string): OrgShared => {
     let org = orgs.get(domain);
@@ -110,6 +149,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
         domain: d,
         baseUrl: org.baseUrl,
         credential,
+        tokenProvider: credential.type === 'oauth' ? tokenProvider(d, org.baseUrl, credential) : undefined,
         dispatcher,
         pacer: org.pacer,
         breaker: org.breaker,
@@ -129,6 +169,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
         org.breaker.shutdown();
       }
       orgs.clear();
+      providers.clear();
       await dispatcher.close();
     },
   };

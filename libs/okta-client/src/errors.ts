@@ -30,6 +30,14 @@ export const OktaErrorCode = {
   InsecureUrl: 'OKTA_INSECURE_URL',
   InvalidDomain: 'OKTA_INVALID_DOMAIN',
   Cancelled: 'OKTA_CALL_CANCELLED',
+  /** The token endpoint refused the service app (unknown client, wrong key, bad assertion). */
+  InvalidClient: 'OKTA_INVALID_CLIENT',
+  /** The service app asked for an okta.* scope it was not granted. */
+  InvalidScope: 'OKTA_INVALID_SCOPE',
+  /** The service app requires DPoP-bound tokens, which Appgov does not send. */
+  DpopRequired: 'OKTA_DPOP_REQUIRED',
+  /** The service app's private key is not a usable RSA/EC private key. */
+  InvalidKey: 'OKTA_OAUTH_INVALID_KEY',
 } as const;
 
 /** One of {@link OktaErrorCode}'s values. */

@@ -7,6 +7,8 @@ export * from './errors.js';
 export * from './link-header.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './oauth-key.js';
+export * from './oauth-token-provider.js';
 export * from './okta-client.js';
 export * from './okta-types.js';
 export * from './pacer.js';

@@ -1,6 +1,7 @@
 // One org's Okta client (I2): every call goes budget → in-flight slot → breaker → HTTP, and is
 // retried with backoff (or until Reset after a 429) up to a bound. Paging follows only the URLs
 // Okta hands back, and only on the org's own origin (I3).
+import type { JsonWebKey } from 'node:crypto';
 import { AppError } from '@appgov/errors';
 import { type Dispatcher, request } from 'undici';
 import type { OrgBreaker } from './breaker.js';
@@ -16,6 +17,7 @@ import {
 import { findLink, isSameOrigin } from './link-header.js';
 import type { OktaLogger } from './logger.js';
 import type { OktaMetrics } from './metrics.js';
+import type { OAuthTokenProvider } from './oauth-token-provider.js';
 import type {
   OktaApiToken,
   OktaApp,
@@ -31,9 +33,22 @@ import type { OrgPacer } from './pacer.js';
 import { isConcurrencyLimit, parseRateLimit, waitAfter429Ms } from './rate-limit.js';
 import { abortError, backoffDelayMs, type RetryOptions, sleep } from './retry.js';
 
-/** An org credential: an API token (`SSWS`) or an OAuth 2.0 access token (`Bearer`). */
+/** An OAuth 2.0 service app authenticating with private_key_jwt (the client mints its own access tokens). */
+export interface OAuthServiceAppCredential {
+  type: 'oauth';
+  clientId: string;
+  /** PEM (PKCS#8, PKCS#1, SEC1) or a private JWK of an RSA (≥ 2048 bits) or P-256/384/521 key. */
+  privateKey: string | JsonWebKey;
+  /** The `kid` of the public key registered with the app (default: the private JWK's `kid`, if any). */
+  keyId?: string | undefined;
+  /** okta.* scopes to request (default {@link OKTA_READ_SCOPES}); each must be granted to the app. */
+  scopes?: readonly string[] | undefined;
+}
+
+/** An org credential: an API token (`SSWS`), an OAuth service app, or a ready OAuth access token (`Bearer`). */
 export type OktaCredential =
   | { type: 'ssws'; token: string }
+  | OAuthServiceAppCredential
   | { type: 'bearer'; accessToken: string | (() => Promise<string>) };
 
 /** One page of a listing; `next` is the URL to resume from (absent on the last page). */
@@ -95,6 +110,8 @@ export interface TokenIdentity {
   login: string | undefined;
   /** Role types of the owner; absent when the credential may not read roles (403). */
   adminRoles?: string[];
+  /** OAuth service apps: the scopes Okta granted with the access token. */
+  scopes?: string[];
 }
 
 /** Timeouts of one HTTP attempt. */
@@ -108,6 +125,8 @@ export interface OktaClientDeps {
   domain: string;
   baseUrl: URL;
   credential: OktaCredential;
+  /** Mints and caches access tokens for an `oauth` credential. */
+  tokenProvider?: OAuthTokenProvider | undefined;
   dispatcher: Dispatcher;
   pacer: OrgPacer;
   breaker: OrgBreaker;
@@ -242,6 +261,12 @@ export class OktaClient {
       await this.getOrg(options);
       return { userId: undefined, login: undefined };
     }
+    if (this.#d.credential.type === 'oauth') {
+      // Obtains the access token on the way; /org needs okta.orgs.read.
+      await this.getOrg(options);
+      const scopes = this.#d.tokenProvider?.grantedScopes;
+      return { userId: undefined, login: undefined, ...(scopes ? { scopes } : {}) };
+    }
     const me = await this.getMe(options);
     const identity: TokenIdentity = { userId: me.id, login: me.profile?.login };
     try {
@@ -334,21 +359,44 @@ export class OktaClient {
   async #call(url: URL, signal: AbortSignal | undefined): Promise<RawResponse> {
     const bucket = classifyBucket(url.pathname);
     const ctx: OktaCallContext = { domain: this.domain, bucket, path: url.pathname };
-    const { retry, pacer, breaker, logger } = this.#d;
+    const { retry, pacer, breaker, logger, tokenProvider } = this.#d;
+    let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortError(signal);
       let wait: number;
+      let sentToken: string | undefined;
       try {
         // Fail fast without spending budget while the org's breaker is open.
         if (breaker.rejecting) throw circuitOpenError(this.domain);
         const release = await pacer.acquire(bucket, signal);
         try {
-          return await breaker.run(() => this.#attempt(url, ctx, attempt, signal));
+          return await breaker.run(async () => {
+            // Token-endpoint failures run through the breaker too: its 5xx/network say Okta is unwell.
+            const authorization = await this.#authorization(signal);
+            if (authorization.startsWith('Bearer ')) sentToken = authorization.slice('Bearer '.length);
+            return this.#attempt(url, ctx, attempt, signal, authorization);
+          });
         } finally {
           release();
         }
       } catch (error) {
         const err = this.#scrub(error);
+        // An access token can die before its expiry (revoked, app changed): fetch a new one, once.
+        if (
+          tokenProvider &&
+          !refreshed &&
+          err instanceof AppError &&
+          err.code === OktaErrorCode.InvalidToken
+        ) {
+          refreshed = true;
+          if (sentToken) tokenProvider.invalidate(sentToken);
+          logger?.debug(
+            { domain: this.domain, path: ctx.path },
+            'okta access token refused; fetching a new one',
+          );
+          attempt--;
+          continue;
+        }
         if (!(err instanceof AppError) || !err.retryable || err.code === OktaErrorCode.CircuitOpen) throw err;
         if (attempt >= retry.maxAttempts) throw err;
         const retryAfter = (err as { retryAfterMs?: number }).retryAfterMs;
@@ -368,6 +416,7 @@ export class OktaClient {
     ctx: OktaCallContext,
     attempt: number,
     signal: AbortSignal | undefined,
+    authorization: string,
   ): Promise<RawResponse> {
     const { metrics, pacer, retry } = this.#d;
     const started = performance.now();
@@ -379,7 +428,7 @@ export class OktaClient {
         method: 'GET',
         dispatcher: this.#d.dispatcher,
         headers: {
-          authorization: await this.#authorization(),
+          authorization,
           accept: 'application/json',
           'user-agent': USER_AGENT,
           ...(attempt > 1 ? { 'x-okta-retry-count': String(attempt - 1) } : {}),
@@ -433,11 +482,19 @@ export class OktaClient {
     throw classifyResponse(statusCode, headers, text, ctx, rl);
   }
 
-  async #authorization(): Promise<string> {
+  async #authorization(signal: AbortSignal | undefined): Promise<string> {
     const c = this.#d.credential;
     if (c.type === 'ssws') {
       this.#lastSecret = c.token;
       return `SSWS ${c.token}`;
+    }
+    if (c.type === 'oauth') {
+      const provider = this.#d.tokenProvider;
+      if (!provider)
+        throw new AppError('OKTA_CLIENT_MISCONFIGURED', 'An OAuth credential needs a token provider');
+      const token = await provider.accessToken(signal);
+      this.#lastSecret = token;
+      return `Bearer ${token}`;
     }
     const token = typeof c.accessToken === 'string' ? c.accessToken : await c.accessToken();
     this.#lastSecret = token;

@@ -155,12 +155,22 @@ export class Collector {
     );
   }
 
+  /**
+   * Waits for the end of a sync on sync-status and, for a completed sync, for its records.sync-ended
+   * on okta-records too: the two topics are fetched separately, so the status event can arrive
+   * before the last records, and sync-ended is the sync's last message on its records partition.
+   */
   async waitForEnd(syncId: string, timeoutMs = 60_000): Promise<AnyCloudEvent> {
     return waitFor(
-      () => this.of(syncId).find((ev) => ev.type === 'sync.completed' || ev.type === 'sync.failed'),
+      () => {
+        const end = this.of(syncId).find((ev) => ev.type === 'sync.completed' || ev.type === 'sync.failed');
+        if (end?.type === 'sync.completed' && this.of(syncId, 'records.sync-ended').length === 0)
+          return undefined;
+        return end;
+      },
       {
         timeoutMs,
-        description: `end of sync ${syncId}`,
+        description: `end of sync ${syncId} (status and records)`,
       },
     );
   }

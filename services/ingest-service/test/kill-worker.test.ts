@@ -47,7 +47,7 @@ t.test('a killed worker is resumed from its checkpoint by another worker', async
     { timeoutMs: 60_000, intervalMs: 20, description: 'checkpointed progress' },
   );
   child.kill('SIGKILL');
-  await waitFor(() => exited, { timeoutMs: 5000 });
+  await waitFor(() => exited, { timeoutMs: 30_000, description: 'the killed worker to exit' });
   const before = counts(e, domain).total;
   t.equal(collector.of(syncId, 'sync.completed').length, 0, 'killed before completion');
 
@@ -82,9 +82,12 @@ t.test('a killed worker is resumed from its checkpoint by another worker', async
   const after = total - before;
   t.comment(`calls before kill ${before}, after ${after}, total ${total}, minimum ${minimum}`);
   t.ok(before >= minimum / 2, 'killed after half the calls');
-  // Re-read at most the pages since each chain's last checkpoint (four chains, a few pages each),
-  // plus the first pages the two per-parent chains had fetched ahead (4 each) when killed.
-  const slack = 20;
+  // Re-read at most the pages since each chain's last checkpoint, plus the first pages the
+  // per-parent chains had fetched ahead (4 each) when killed. A checkpoint follows each flushed
+  // batch (≤ 500 records); in a per-parent chain over small groups that can be ~25 one-page
+  // listings, so how many pages are re-read depends on where the kill lands (CI saw 22 under
+  // load). Starting over would re-read everything before the kill (> 90 here).
+  const slack = 40;
   t.ok(after <= minimum - before + slack, 'the resumed worker read only what was left');
   t.ok(after < minimum * 0.6, 'the resumed worker did not start over');
   t.ok(total <= minimum + slack, 'at most a few pages were read twice');

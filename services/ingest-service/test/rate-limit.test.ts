@@ -20,10 +20,10 @@ t.test('integrator-free limits and a 429 storm: complete, bounded retries, Reset
   const org = e.okta.sim.org(domain);
   const { syncId } = await requestSync(t, e, { domain, token: org.token });
   // The storm starts once records flow, so it meets budgets the pacer has already learned.
-  await waitFor(() => collector.of(syncId, 'records.batch').length > 0, { timeoutMs: 20_000 });
+  await waitFor(() => collector.of(syncId, 'records.batch').length > 0, { timeoutMs: 30_000 });
   const stormUntil = Date.now() + 3000;
   org.setFaults({ stormUntil });
-  const end = await collector.waitForEnd(syncId, 50_000);
+  const end = await collector.waitForEnd(syncId, 90_000);
   t.equal(end.type, 'sync.completed', 'completed despite the storm');
 
   const snap = org.snapshot();

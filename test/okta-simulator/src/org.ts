@@ -82,9 +82,9 @@ export class OrgRuntime {
     return { byEndpoint, total, rateLimited: this.limited, concurrencyLimited: this.concurrencyLimited };
   }
 
-  /** The next `count` token requests answer `status` (e.g. 503) before anything is checked. */
+  /** The next `count` token requests answer `status` (e.g. 503) before anything is checked; 0 clears. */
   failTokenRequests(count: number, status = 503): void {
-    for (let i = 0; i < count; i++) this.tokenFailures.push(status);
+    this.tokenFailures = Array.from({ length: count }, () => status);
   }
 
   takeTokenFailure(): number | undefined {

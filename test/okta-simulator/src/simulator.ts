@@ -175,7 +175,7 @@ export class OrgHandle {
   expireAccessTokens(clientId?: string): number {
     return this.store.expireAccessTokens(clientId);
   }
-  /** The next `count` token requests answer `status` (default 503). */
+  /** The next `count` token requests answer `status` (default 503); 0 clears what is left. */
   failTokenRequests(count: number, status?: number): void {
     this.runtime.failTokenRequests(count, status);
   }
