@@ -368,14 +368,13 @@ export class OktaClient {
       try {
         // Fail fast without spending budget while the org's breaker is open.
         if (breaker.rejecting) throw circuitOpenError(this.domain);
+        // Before the pacer: a token request is not a call of the API's buckets, and one that fails
+        // would leave the bucket's probe unanswered. Its 5xx/network failures count in the breaker.
+        const authorization = await this.#authorization(signal);
+        if (authorization.startsWith('Bearer ')) sentToken = authorization.slice('Bearer '.length);
         const release = await pacer.acquire(bucket, signal);
         try {
-          return await breaker.run(async () => {
-            // Token-endpoint failures run through the breaker too: its 5xx/network say Okta is unwell.
-            const authorization = await this.#authorization(signal);
-            if (authorization.startsWith('Bearer ')) sentToken = authorization.slice('Bearer '.length);
-            return this.#attempt(url, ctx, attempt, signal, authorization);
-          });
+          return await breaker.run(() => this.#attempt(url, ctx, attempt, signal, authorization));
         } finally {
           release();
         }
@@ -492,7 +491,7 @@ export class OktaClient {
       const provider = this.#d.tokenProvider;
       if (!provider)
         throw new AppError('OKTA_CLIENT_MISCONFIGURED', 'An OAuth credential needs a token provider');
-      const token = await provider.accessToken(signal);
+      const token = await provider.accessToken(signal, (fetch) => this.#d.breaker.run(fetch));
       this.#lastSecret = token;
       return `Bearer ${token}`;
     }
