@@ -15,12 +15,32 @@ export interface SecretStoreOptions {
   timeoutMs?: number;
 }
 
-/** The Okta credentials of connections, in Vault KV v2 (SPEC C3, C8, C9). */
+/** A connection's Okta credential as stored (SPEC C3, C11): an API token or an OAuth service app. */
+export type StoredOktaCredential =
+  | { type: 'api_token'; token: string }
+  | {
+      type: 'oauth_service_app';
+      clientId: string;
+      /** PKCS#8 PEM. */
+      privateKey: string;
+      keyId?: string | undefined;
+      scopes?: string[] | undefined;
+    };
+
+/** The Okta credentials of connections, in Vault KV v2 (SPEC C3, C8, C9, C11). */
 export interface SecretStore {
   /** Writes a new version of the connection's token; returns the KV version number. */
   putOktaToken(tenantId: string, connectionId: string, token: string): Promise<{ version: number }>;
-  /** The current token; `SECRET_NOT_FOUND` when absent, deleted or destroyed. */
+  /** The current token; `SECRET_NOT_FOUND` when absent, deleted or destroyed (or an OAuth credential). */
   getOktaToken(tenantId: string, connectionId: string): Promise<string>;
+  /** Writes a new version of either kind of credential at the same path; returns the KV version number. */
+  putOktaCredential(
+    tenantId: string,
+    connectionId: string,
+    credential: StoredOktaCredential,
+  ): Promise<{ version: number }>;
+  /** The current credential of either kind; `SECRET_NOT_FOUND` when absent, deleted or destroyed. */
+  getOktaCredential(tenantId: string, connectionId: string): Promise<StoredOktaCredential>;
   /** Destroys every version and deletes the metadata; succeeds when nothing is there. */
   destroyOktaToken(tenantId: string, connectionId: string): Promise<void>;
   /** Resolves when Vault is reachable and unsealed; `VAULT_UNAVAILABLE` otherwise. */
@@ -29,6 +49,10 @@ export interface SecretStore {
 
 /** Field of the KV entry that holds the token. */
 const TOKEN_FIELD = 'token';
+/** Value of the entry's `type` field for OAuth service apps; API-token entries stay `{ token }` as before. */
+const OAUTH_TYPE = 'oauth_service_app';
+
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /** Creates the Okta credential store over node-vault with token or Kubernetes auth. */
 export function createSecretStore(options: SecretStoreOptions): SecretStore {
@@ -48,7 +72,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     }
   };
 
-  return {
+  const store: SecretStore = {
     async putOktaToken(tenantId, connectionId, token) {
       if (typeof token !== 'string' || token === '') {
         throw new AppError('SECRET_INVALID_VALUE', 'The Okta token to store is empty');
@@ -58,6 +82,45 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         c.write(`${mount}/data/${path}`, { data: { [TOKEN_FIELD]: token } }),
       );
       return { version: Number(res?.data?.version) };
+    },
+
+    async putOktaCredential(tenantId, connectionId, credential) {
+      if (credential.type === 'api_token')
+        return store.putOktaToken(tenantId, connectionId, credential.token);
+      if (!nonEmpty(credential.clientId) || !nonEmpty(credential.privateKey)) {
+        throw new AppError(
+          'SECRET_INVALID_VALUE',
+          'The OAuth credential to store lacks its client id or key',
+        );
+      }
+      const { mount, path } = locate(tenantId, connectionId);
+      const data = {
+        type: OAUTH_TYPE,
+        clientId: credential.clientId,
+        privateKey: credential.privateKey,
+        ...(credential.keyId ? { keyId: credential.keyId } : {}),
+        ...(credential.scopes ? { scopes: credential.scopes } : {}),
+      };
+      const res = await run('write Okta credential', path, (c) => c.write(`${mount}/data/${path}`, { data }));
+      return { version: Number(res?.data?.version) };
+    },
+
+    async getOktaCredential(tenantId, connectionId) {
+      const { mount, path } = locate(tenantId, connectionId);
+      const res = await run('read Okta credential', path, (c) => c.read(`${mount}/data/${path}`));
+      const data = (res?.data?.data ?? {}) as Record<string, unknown>;
+      if (data.type === OAUTH_TYPE && nonEmpty(data.clientId) && nonEmpty(data.privateKey)) {
+        return {
+          type: 'oauth_service_app',
+          clientId: data.clientId,
+          privateKey: data.privateKey,
+          ...(nonEmpty(data.keyId) ? { keyId: data.keyId } : {}),
+          ...(Array.isArray(data.scopes) ? { scopes: data.scopes.filter(nonEmpty) } : {}),
+        };
+      }
+      const token = data[TOKEN_FIELD];
+      if (data.type === undefined && nonEmpty(token)) return { type: 'api_token', token };
+      throw new NotFoundError('SECRET_NOT_FOUND', `No Okta credential stored at ${path}`);
     },
 
     async getOktaToken(tenantId, connectionId) {
@@ -108,4 +171,5 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       }
     },
   };
+  return store;
 }
