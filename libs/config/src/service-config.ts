@@ -32,11 +32,37 @@ export function serviceConfigProperties(defaults: ServiceConfigDefaults) {
     JWT_JWKS_URL: Type.Optional(Type.String()),
     JWT_ISSUER: Type.Optional(Type.String()),
     JWT_AUDIENCE: Type.Optional(Type.String()),
-    /** OTLP/HTTP traces URL; no trace leaves the process without it. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
+    ...telemetryConfigProperties(),
     LOG_LEVEL: Type.String({ default: 'info' }),
     /** Per-tenant HTTP requests per minute (Redis-backed). */
     RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  };
+}
+
+/** The trace samplers of the OpenTelemetry SDK spec that `OTEL_TRACES_SAMPLER` may name. */
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+/** A value of `OTEL_TRACES_SAMPLER`. */
+export type TracesSamplerName = (typeof TRACES_SAMPLERS)[number];
+
+/**
+ * The standard OpenTelemetry variables the services honour (part of `serviceConfigProperties`; also
+ * read on their own before anything else loads, to start tracing). Unset sampler: parent-based
+ * always-on when traces are exported, nothing recorded when they are not.
+ */
+export function telemetryConfigProperties() {
+  return {
+    /** OTLP/HTTP traces URL; no trace leaves the process without it. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
+    OTEL_TRACES_SAMPLER: Type.Optional(Type.Union(TRACES_SAMPLERS.map((name) => Type.Literal(name)))),
+    /** The ratio of the traceidratio samplers, 0 to 1 (default 1). */
+    OTEL_TRACES_SAMPLER_ARG: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   };
 }
 

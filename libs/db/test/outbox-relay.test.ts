@@ -153,7 +153,7 @@ t.test('LISTEN/NOTIFY wakes the relay long before its poll interval', async (t) 
 
 t.test('rows keep the active trace context unless the caller set a traceparent', async (t) => {
   const { db } = await outboxDb(t, 'outbox_trace');
-  const telemetry = startTelemetry({ serviceName: 'outbox-test' });
+  const telemetry = startTelemetry({ serviceName: 'outbox-test', sampler: 'always_on' });
   t.teardown(() => telemetry.shutdown());
   const sent: OutboxRecord[] = [];
   const relay = new OutboxRelay({ db, send: async (m) => void sent.push(...m) });

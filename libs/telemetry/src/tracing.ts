@@ -1,3 +1,4 @@
+import { loadConfig, type TracesSamplerName, Type, telemetryConfigProperties } from '@appgov/config';
 import {
   type Attributes,
   type Context,
@@ -17,12 +18,17 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import { createSampler } from './sampler.js';
 
 /** Options of {@link startTelemetry}. */
 export interface StartTelemetryOptions {
   serviceName: string;
   /** OTLP/HTTP traces URL (e.g. `http://collector:4318/v1/traces`); no export when absent. */
   otlpEndpoint?: string | undefined;
+  /** `OTEL_TRACES_SAMPLER`; unset: `parentbased_always_on` when exporting, else `always_off` ({@link createSampler}). */
+  sampler?: TracesSamplerName | undefined;
+  /** `OTEL_TRACES_SAMPLER_ARG`: the ratio of the traceidratio samplers (default 1). */
+  samplerArg?: number | undefined;
 }
 
 /** A started OpenTelemetry SDK. */
@@ -58,8 +64,9 @@ function defaultInstrumentations(): Instrumentation[] {
 
 /**
  * Starts the OpenTelemetry Node SDK with the http (server and client), undici, pg and ioredis
- * instrumentations. Spans are always created (so ids reach logs and Kafka headers) but leave the
- * process only when `otlpEndpoint` is set.
+ * instrumentations. Spans always get ids (so they reach logs and Kafka headers); which ones are
+ * recorded is the sampler's choice, and recorded ones leave the process only when `otlpEndpoint` is
+ * set.
  *
  * The pg and ioredis instrumentations patch those modules when they are first loaded, so the SDK
  * must start before anything imports them: services start it from `src/instrumentation.ts`, the
@@ -73,6 +80,10 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     spanProcessors: [spanProcessor],
+    sampler: createSampler(
+      { name: options.sampler, arg: options.samplerArg },
+      options.otlpEndpoint !== undefined,
+    ),
     // No resource detection: it would probe cloud metadata endpoints at boot.
     resourceDetectors: [],
     instrumentations: defaultInstrumentations(),
@@ -85,6 +96,23 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
       return stopped;
     },
   };
+}
+
+const telemetryEnvSchema = Type.Object(telemetryConfigProperties());
+
+/**
+ * {@link startTelemetry} configured by the standard `OTEL_*` variables of the services' config schema
+ * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`); a bad value
+ * throws a `ConfigError` naming it, before the service starts.
+ */
+export function startTelemetryFromEnv(serviceName: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
+  const config = loadConfig(telemetryEnvSchema, env);
+  return startTelemetry({
+    serviceName,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    sampler: config.OTEL_TRACES_SAMPLER,
+    samplerArg: config.OTEL_TRACES_SAMPLER_ARG,
+  });
 }
 
 // The helpers use W3C trace context directly so they work whatever global propagator is set.

@@ -125,6 +125,10 @@ t.test('one sync is one trace: HTTP → Kafka → ingest job → Okta calls → 
           SYNC_INTERVAL_SECONDS: '3600',
           RATE_LIMIT_PER_MINUTE: '100000',
           OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+          // Every service records the whole chain: the request's root span is sampled and each hop
+          // follows its parent's flag (the default when exporting; set so that a change of default
+          // cannot silently break this test).
+          OTEL_TRACES_SAMPLER: 'parentbased_always_on',
           // Spans leave the services every 500 ms instead of every 5 s.
           OTEL_BSP_SCHEDULE_DELAY: '500',
         },
