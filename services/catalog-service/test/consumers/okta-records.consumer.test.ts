@@ -208,6 +208,6 @@ t.test('two syncs with changes in between, then a replay of the whole records to
   );
   const { rows: outboxAfter } = await sql<{ n: string }>`select count(*) as n from outbox`.execute(replay.db);
   t.equal(outboxAfter[0]?.n, outboxBefore[0]?.n, 'replay enqueues no event');
-  await new Promise((r) => setTimeout(r, 500));
+  await h.waitSettled();
   t.equal(h.seen.length, seenBefore, 'no new app-inventory events after the replay');
 });

@@ -120,11 +120,14 @@ t.test('skipped datasets, superseded syncs and connection deletion', async (t) =
   t.same(tombstones(), expectedApps, 'a tombstone for every app');
   t.equal(tokenRemovals().length, k2['api-tokens'].length, 'api-token.removed for every token');
 
-  // Delete is idempotent, and late records of the deleted connection are ignored.
+  // Delete is idempotent, and late records of the deleted connection are ignored. The purge also
+  // revokes grants and resolves findings, not waited for above: let all of it arrive first.
+  await h.waitSettled();
   const seenAfterDelete = h.seen.length;
   await h.publishConnection({ ...deleted, id: randomUUID() });
   await h.publish(syncEvents(rec2, { tenantId, connectionId }), connectionId);
-  await new Promise((r) => setTimeout(r, 1500));
+  // Consumed and answered (with nothing, if all is well) rather than "surely done after 1.5 s".
+  await h.waitSettled();
   t.same(Object.values(await catalogKeys(h.service.db, connectionId)).flat(), [], 'still empty');
   t.equal(h.seen.length, seenAfterDelete, 'no events from a second delete or late records');
   t.same(invalidMessages(h.seen, h.topics.appInventoryState), []);
