@@ -1,3 +1,4 @@
+export * from './free-port.js';
 export * from './fresh-schema.js';
 export * from './jwt.js';
 export * from './scratch-postgres.js';

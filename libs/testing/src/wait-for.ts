@@ -1,5 +1,9 @@
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {
+  /**
+   * Default 30 s: what tests wait for mostly sits behind a Kafka consumer group join, an outbox poll
+   * or a retry backoff, which on a loaded 2-core CI machine take several seconds.
+   */
   timeoutMs?: number;
   intervalMs?: number;
   /** Shown in the timeout error. */
@@ -12,7 +16,7 @@ export interface WaitForOptions {
  */
 export async function waitFor<T>(
   fn: () => T | Promise<T>,
-  { timeoutMs = 10_000, intervalMs = 50, description = 'condition' }: WaitForOptions = {},
+  { timeoutMs = 30_000, intervalMs = 50, description = 'condition' }: WaitForOptions = {},
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -1,7 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { decodeJwt } from 'jose';
 import pg from 'pg';
 import t from 'tap';
-import { freshSchema, mintJwt, startScratchPostgres, testEnv, uniqueName, waitFor } from '../src/index.js';
+import {
+  freePort,
+  freshSchema,
+  mintJwt,
+  startScratchPostgres,
+  testEnv,
+  uniqueName,
+  waitFor,
+} from '../src/index.js';
 
 t.test('uniqueName is unique and safe for schema and topic names', async (t) => {
   const a = uniqueName('My-Test');
@@ -54,4 +64,17 @@ t.test('a scratch Postgres stops and starts', async (t) => {
   await t.rejects(query());
   await scratch.start();
   t.equal(await query(), 1);
+});
+
+t.test('freePort gives a bindable port below the ephemeral range', async (t) => {
+  const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+  const port = await freePort();
+  t.ok(port >= 10_000 && port < Number(low), `${port} below ${low}`);
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.not(await freePort(), port, 'a port in use is not handed out');
 });
