@@ -105,8 +105,8 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
     t.equal(fast.status, 503);
     t.equal(fast.json.code, 'OKTA_CIRCUIT_OPEN');
     t.not(fast.json.detail, down.json.detail, 'distinct message');
-    t.ok(ms < 250, `fails fast (${ms.toFixed(1)} ms)`);
-    t.same(h.okta.sim.org('flaky.okta.com').requestCounts(), before, 'no call reached Okta');
+    // Fast because no call is made (asserted), not by a wall-clock bound a loaded machine may miss.
+    t.same(h.okta.sim.org('flaky.okta.com').requestCounts(), before, 'no call reached Okta: fails fast');
     t.comment(`circuit-open answer in ${ms.toFixed(1)} ms`);
   });
 
@@ -409,6 +409,9 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
         .where('id', '=', b.id)
         .execute();
       h.clock.now = new Date(h.clock.now.getTime() + 7 * 3600_000);
+      // b's initial sync.requested was never waited for: counted before it arrives, it would pass for
+      // the scheduled one below.
+      await h.waitCaughtUp();
       const before = h.eventsFor(b.id, 'sync.requested').length;
       const acmeBefore = (
         await h.rt.db.selectFrom('sync_runs').select('sync_id').where('connection_id', '=', acmeId).execute()
@@ -468,14 +471,18 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
       });
       t.equal(res.status, 201, res.raw);
       const id = res.json.id as string;
-      await waitFor(() => h.gate.failures > failuresBefore + 1, { description: 'the relay to fail twice' });
+      await waitFor(() => h.gate.failures > failuresBefore + 1, {
+        timeoutMs: 30_000,
+        description: 'the relay to fail twice',
+      });
       const unsent = await h.rt.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute();
       t.ok(unsent.length >= 2, 'events wait in the outbox');
       t.equal(h.eventsFor(id).length, 0, 'nothing on Kafka yet');
       h.gate.down = false;
       await h.waitForEvents(id, 'connection.created', 1);
       await h.waitForEvents(id, 'sync.requested', 1);
-      await new Promise((r) => setTimeout(r, 1500));
+      // Outbox drained and every published message read: a duplicate would be in `seen` by now.
+      await h.waitCaughtUp();
       const all = h.eventsFor(id);
       t.equal(all.filter((m) => m.value.type === 'connection.created').length, 1);
       t.equal(all.filter((m) => m.value.type === 'sync.requested').length, 1);
@@ -504,7 +511,7 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
     t.equal(deleted?.value.data.domain, 'acme.okta.com');
     const cancels = await h.waitForEvents(acmeId, 'sync.cancel-requested', 2);
     t.ok(cancels.some((c) => c.value.data.reason === 'connection-deleted'));
-    await new Promise((r) => setTimeout(r, 500));
+    await h.waitCaughtUp();
     t.equal(h.eventsFor(acmeId, 'connection.deleted').length, 1, 'emitted once');
     // The domain can be connected again.
     const re = await h.request('POST', base, h.tokens.adminA, { domain: 'acme', apiToken: acmeToken });

@@ -39,6 +39,11 @@ export interface Harness {
   ): Promise<{ status: number; json: any; raw: string }>;
   eventsFor(connectionId: string, type?: string): KafkaMessageSeen[];
   waitForEvents(connectionId: string, type: string, count: number): Promise<KafkaMessageSeen[]>;
+  /**
+   * Waits until the outbox is drained and the collector has read every message on the topics it
+   * reads: after this, `seen` holds everything the service has published so far.
+   */
+  waitCaughtUp(): Promise<void>;
 }
 
 /** One connection-service on a fresh schema, unique topics, the Okta and Vault simulators, captured logs. */
@@ -99,6 +104,8 @@ export async function startHarness(t: Test): Promise<Harness> {
 
   const seen: KafkaMessageSeen[] = [];
   const kafka = createKafka({ clientId: 'cs-test-collector', brokers: env.KAFKA_BROKERS });
+  const admin = kafka.admin();
+  await admin.connect();
   const collector: Consumer = kafka.consumer({ groupId: uniqueName('cs_collector') });
   await collector.connect();
   await collector.subscribe({
@@ -114,6 +121,7 @@ export async function startHarness(t: Test): Promise<Harness> {
 
   t.teardown(async () => {
     await collector.disconnect().catch(() => {});
+    await admin.disconnect().catch(() => {});
     await rt.stop();
     await okta.close();
     await vault.close();
@@ -170,7 +178,28 @@ export async function startHarness(t: Test): Promise<Harness> {
           const found = h.eventsFor(connectionId, type);
           return found.length >= count ? found : undefined;
         },
-        { timeoutMs: 20_000, description: `${count} ${type} event(s) of ${connectionId}` },
+        { timeoutMs: 30_000, description: `${count} ${type} event(s) of ${connectionId}` },
+      );
+    },
+    async waitCaughtUp() {
+      await waitFor(
+        async () => {
+          const unsent = await rt.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute();
+          return unsent.length === 0;
+        },
+        { description: 'the outbox drained' },
+      );
+      // One idempotent producer, no transactions: a partition's high watermark is its message count.
+      const topics = [rt.deps.topics.connections, rt.deps.topics.syncRequests];
+      await waitFor(
+        async () => {
+          let published = 0;
+          for (const topic of topics) {
+            for (const p of await admin.fetchTopicOffsets(topic)) published += Number(p.high);
+          }
+          return seen.length >= published;
+        },
+        { description: 'the collector caught up with the connections and sync-requests topics' },
       );
     },
   };

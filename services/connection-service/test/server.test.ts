@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOktaSimulator } from '@appgov/okta-simulator';
-import { DEV_JWT_SECRET, freshSchema, testEnv, uniqueName, waitFor } from '@appgov/testing';
+import { DEV_JWT_SECRET, freePort, freshSchema, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import t from 'tap';
 
@@ -17,7 +17,8 @@ t.test('node dist/src/server.js starts, answers /readyz and stops cleanly on SIG
     await okta.close();
     await vault.close();
   });
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // A random port could be in use, or become the local port of a parallel test's connection.
+  const port = await freePort();
   const prefix = `${uniqueName('cs_srv')}.`;
   const migrate = spawn(process.execPath, ['dist/src/migrate.js'], {
     cwd: packageDir,
