@@ -13,11 +13,10 @@ import {
   type SyncRunRow,
   syncRunView,
 } from './connection.view.js';
+import { type CredentialInput, prepareCredential } from './credential.js';
 import { normaliseOktaDomain } from './okta-domain.js';
-import { validateOktaToken } from './okta-validation.js';
 import { enqueueConnectionEvents } from './outbox-events.js';
 import { nextSyncAt } from './schedule.js';
-import { tokenFingerprint, tokenLast4 } from './token-fingerprint.js';
 
 /** Everything the connection use cases need; tests inject the clock and random source. */
 export interface ConnectionDeps {
@@ -178,11 +177,11 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === '23505';
 }
 
-/** C1–C4: normalise, validate with Okta, store the token in Vault, record, request the first sync. */
+/** C1–C4, C11: normalise, validate with Okta, store the credential in Vault, record, request the first sync. */
 export async function addConnection(
   deps: ConnectionDeps,
   actor: Actor,
-  input: { domain: string; apiToken: string },
+  input: { domain: string } & CredentialInput,
 ) {
   const domain = normaliseOktaDomain(input.domain, { allowCustomDomains: deps.settings.allowCustomDomains });
   const duplicate = () =>
@@ -198,9 +197,10 @@ export async function addConnection(
     .executeTakeFirst();
   if (existing) throw duplicate();
 
-  const validated = await validateOktaToken(deps.okta, domain, input.apiToken);
+  const credential = await prepareCredential(deps.okta, domain, input);
+  const { validated } = credential;
   const id = randomUUID();
-  const { version } = await deps.secrets.putOktaToken(actor.tenant, id, input.apiToken);
+  const { version } = await deps.secrets.putOktaCredential(actor.tenant, id, credential.stored);
   const now = deps.clock();
   try {
     await deps.db.transaction().execute(async (trx) => {
@@ -210,8 +210,7 @@ export async function addConnection(
         tenant_id: actor.tenant,
         provider: 'okta',
         domain,
-        token_last4: tokenLast4(input.apiToken),
-        token_fingerprint: tokenFingerprint(input.apiToken),
+        ...credential.columns,
         token_updated_at: now,
         token_updated_by_sub: actor.sub,
         vault_version: version,
@@ -237,7 +236,7 @@ export async function addConnection(
             provider: 'okta',
             createdBy: actorOf(actor),
             createdAt: now.toISOString(),
-            tokenFingerprint: row.token_fingerprint,
+            tokenFingerprint: credential.fingerprint,
             ...(validated.adminRole ? { adminRole: validated.adminRole } : {}),
           },
         },
@@ -255,7 +254,10 @@ export async function addConnection(
     if (isUniqueViolation(error)) throw duplicate();
     throw error;
   }
-  deps.logger.info({ connectionId: id, tenant: actor.tenant, domain }, 'connection created');
+  deps.logger.info(
+    { connectionId: id, tenant: actor.tenant, domain, credentialType: credential.columns.credential_type },
+    'connection created',
+  );
   return getConnection(deps, actor.tenant, id);
 }
 
@@ -301,31 +303,34 @@ export async function listConnections(
   );
 }
 
-/** C8: replace the token after confirmation; same org only; cancels the running sync, requests a new one. */
+/**
+ * C8, C11: replace the credential (either kind, either way round) after confirmation; same org only;
+ * cancels the running sync, requests a new one.
+ */
 export async function updateToken(
   deps: ConnectionDeps,
   actor: Actor,
   id: string,
-  input: { apiToken: string; confirm?: boolean | undefined },
+  input: CredentialInput & { confirm?: boolean | undefined },
 ) {
   if (!isUuid(id)) throw notFound();
   const before = await loadLive(deps.db, actor.tenant, id);
   if (!before) throw notFound();
   if (input.confirm !== true) throw confirmationRequired('Replacing the token of a connection');
-  // Sent to this connection's org only: a token of another org answers 401 there (OKTA_INVALID_TOKEN).
-  const validated = await validateOktaToken(deps.okta, before.domain, input.apiToken);
-  const { version } = await deps.secrets.putOktaToken(actor.tenant, id, input.apiToken);
+  // Sent to this connection's org only: a token of another org answers 401 there (OKTA_INVALID_TOKEN),
+  // a service app of another org is an unknown client there (OKTA_INVALID_CLIENT).
+  const credential = await prepareCredential(deps.okta, before.domain, input);
+  const { validated, fingerprint } = credential;
+  const { version } = await deps.secrets.putOktaCredential(actor.tenant, id, credential.stored);
   const now = deps.clock();
   await deps.db.transaction().execute(async (trx) => {
     const row = await loadLive(trx, actor.tenant, id, true);
     if (!row) throw notFound();
-    const fingerprint = tokenFingerprint(input.apiToken);
     await cancelCurrentInTx(deps, trx, row, 'token-updated', now);
     await trx
       .updateTable('connections')
       .set({
-        token_last4: tokenLast4(input.apiToken),
-        token_fingerprint: fingerprint,
+        ...credential.columns,
         token_updated_at: now,
         token_updated_by_sub: actor.sub,
         vault_version: version,
@@ -353,7 +358,12 @@ export async function updateToken(
     await requestSyncInTx(deps, trx, row, 'token-updated', now, actor);
   });
   deps.logger.info(
-    { connectionId: id, tenant: actor.tenant, vaultVersion: version },
+    {
+      connectionId: id,
+      tenant: actor.tenant,
+      vaultVersion: version,
+      credentialType: credential.columns.credential_type,
+    },
     'connection token updated',
   );
   return getConnection(deps, actor.tenant, id);

@@ -2,6 +2,7 @@ import type { OutboxDatabase } from '@appgov/db';
 import type { ColumnType, Generated } from 'kysely';
 
 export type ConnectionStatus = 'in_progress' | 'success' | 'error';
+export type CredentialType = 'api_token' | 'oauth_service_app';
 export type SyncOutcome = 'requested' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type SyncTrigger = 'initial' | 'manual' | 'schedule' | 'token-updated';
 
@@ -14,9 +15,18 @@ export interface ConnectionTable {
   tenant_id: string;
   provider: string;
   domain: string;
-  token_last4: string;
-  token_fingerprint: string;
+  /** `api_token` or `oauth_service_app` (C11); the secret itself is in Vault only (C3). */
+  credential_type: ColumnType<CredentialType, CredentialType | undefined, CredentialType>;
+  /** API tokens: last four characters and SHA-256 fingerprint; null for service apps. */
+  token_last4: string | null;
+  token_fingerprint: string | null;
+  /** When the credential (of either kind) was last replaced. */
   token_updated_at: Date;
+  oauth_client_id: string | null;
+  oauth_key_id: string | null;
+  oauth_scopes: ColumnType<string[] | null, string | null | undefined, string | null>;
+  /** RFC 7638 thumbprint of a service app's public key. */
+  public_key_fingerprint: string | null;
   token_updated_by_sub: string | null;
   vault_version: number | null;
   admin_role: string | null;

@@ -54,16 +54,29 @@ export function connectionView(
   t: StaleThresholds,
 ) {
   const reason = staleReason(row, current, now, t);
+  const oauth = row.credential_type === 'oauth_service_app';
   return {
     id: row.id,
     provider: row.provider,
     domain: row.domain,
-    token: {
-      masked: maskToken(row.token_last4),
-      last4: row.token_last4,
-      fingerprint: row.token_fingerprint,
-      updatedAt: row.token_updated_at.toISOString(),
-    },
+    credentialType: row.credential_type,
+    token: oauth
+      ? null
+      : {
+          masked: maskToken(row.token_last4 ?? ''),
+          last4: row.token_last4 ?? '',
+          fingerprint: row.token_fingerprint ?? '',
+          updatedAt: row.token_updated_at.toISOString(),
+        },
+    oauth: oauth
+      ? {
+          clientId: row.oauth_client_id ?? '',
+          keyId: row.oauth_key_id,
+          publicKeyFingerprint: row.public_key_fingerprint ?? '',
+          scopes: (row.oauth_scopes ?? []) as string[],
+          updatedAt: row.token_updated_at.toISOString(),
+        }
+      : null,
     adminRole: row.admin_role,
     permissionWarnings: (row.permission_warnings ?? []) as string[],
     firstConnected: {

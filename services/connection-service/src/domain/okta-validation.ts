@@ -1,5 +1,12 @@
 import { AppError, InvalidInputError, UpstreamUnavailableError } from '@appgov/errors';
-import { type OktaClientFactory, OktaErrorCode, type TokenIdentity } from '@appgov/okta-client';
+import {
+  type OAuthServiceAppCredential,
+  OKTA_READ_SCOPES,
+  OKTA_SCOPE_BY_DATASET,
+  type OktaClientFactory,
+  OktaErrorCode,
+  type TokenIdentity,
+} from '@appgov/okta-client';
 
 /** Admin roles ordered from most to least capable, for the one we record (C2). */
 const ROLE_ORDER = [
@@ -70,14 +77,73 @@ export async function validateOktaToken(
   return { adminRole, warnings: warningsFor(identity, adminRole) };
 }
 
-function mapOktaError(error: unknown, domain: string): AppError {
+/** Warnings for a service app (C2): datasets its granted scopes cannot read, and the role we cannot see. */
+function serviceAppWarnings(granted: readonly string[]): string[] {
+  const missing = new Map<string, string[]>();
+  for (const [dataset, scope] of Object.entries(OKTA_SCOPE_BY_DATASET)) {
+    if (granted.includes(scope) || granted.includes(scope.replace(/\.read$/, '.manage'))) continue;
+    missing.set(scope, [...(missing.get(scope) ?? []), dataset]);
+  }
+  const warnings = [...missing].map(
+    ([scope, datasets]) =>
+      `The service app was not asked for ${scope}: ${datasets.join(', ')} will be skipped.`,
+  );
+  warnings.push(
+    "The service app's admin role decides what it reads: admin roles, app grants and API tokens need a Super Admin (or a custom role with okta.iam.read and okta.users.apitokens.read).",
+  );
+  return warnings;
+}
+
+/**
+ * Checks an OAuth service app against the org (C2, C11): obtains an access token with its key and
+ * reads GET /api/v1/org. The key and the token go to this org only.
+ */
+export async function validateServiceApp(
+  okta: OktaClientFactory,
+  domain: string,
+  credential: OAuthServiceAppCredential,
+): Promise<ValidatedToken & { scopes: string[] }> {
+  let identity: TokenIdentity;
+  try {
+    identity = await okta.forOrg(domain, credential).validateToken();
+  } catch (error) {
+    throw mapOktaError(error, domain, 'oauth');
+  }
+  const scopes = identity.scopes ?? [...(credential.scopes ?? OKTA_READ_SCOPES)];
+  return { adminRole: null, warnings: serviceAppWarnings(scopes), scopes };
+}
+
+function mapOktaError(error: unknown, domain: string, kind: 'api_token' | 'oauth' = 'api_token'): AppError {
   const code = error instanceof AppError ? error.code : undefined;
+  const details = { status: 422, domain };
   switch (code) {
+    case OktaErrorCode.InvalidKey:
+      return new InvalidInputError(OktaErrorCode.InvalidKey, (error as AppError).message, { details });
+    case OktaErrorCode.InvalidClient:
+      return new InvalidInputError(
+        'OKTA_INVALID_CLIENT',
+        `Okta refused the service app for ${domain}: the client id is unknown or inactive there, or the key is not one registered with the app (check the key id).`,
+        { details },
+      );
+    case OktaErrorCode.InvalidScope:
+      return new InvalidInputError(
+        'OKTA_INVALID_SCOPE',
+        `The service app on ${domain} was not granted every scope Appgov asked for; grant them on the app's "Okta API Scopes" tab, or list the granted ones in oauth.scopes.`,
+        { details: { ...details, oktaDescription: (error as AppError).details?.oauthErrorDescription } },
+      );
+    case OktaErrorCode.DpopRequired:
+      return new InvalidInputError(
+        'OKTA_DPOP_REQUIRED',
+        `The service app on ${domain} requires DPoP-bound tokens, which Appgov does not use; turn off "Require Demonstrating Proof of Possession (DPoP) header in token requests" in the app's General Settings.`,
+        { details },
+      );
     case OktaErrorCode.InvalidToken:
       return new InvalidInputError(
         'OKTA_INVALID_TOKEN',
-        `Okta rejected the API token for ${domain}: it is invalid, expired, revoked or belongs to another org.`,
-        { details: { status: 422, domain } },
+        kind === 'oauth'
+          ? `Okta refused the access token it issued to the service app for ${domain}.`
+          : `Okta rejected the API token for ${domain}: it is invalid, expired, revoked or belongs to another org.`,
+        { details },
       );
     case OktaErrorCode.OrgNotFound:
       return new InvalidInputError(
@@ -88,8 +154,10 @@ function mapOktaError(error: unknown, domain: string): AppError {
     case OktaErrorCode.Forbidden:
       return new InvalidInputError(
         'OKTA_INSUFFICIENT_PERMISSIONS',
-        `The token may not read its own user on ${domain}; use a token of an admin account.`,
-        { details: { status: 422, domain } },
+        kind === 'oauth'
+          ? `The service app may not read the org settings of ${domain}; assign it an admin role (Read-only Admin or better) and the okta.orgs.read scope.`
+          : `The token may not read its own user on ${domain}; use a token of an admin account.`,
+        { details },
       );
     case OktaErrorCode.CircuitOpen:
       return new PublicUpstreamError(

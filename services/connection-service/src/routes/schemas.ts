@@ -1,3 +1,4 @@
+import { OKTA_READ_SCOPES } from '@appgov/okta-client';
 import { Type } from '@sinclair/typebox';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
@@ -30,17 +31,44 @@ export const StaleReason = Type.Union([
   Type.Null(),
 ]);
 
-/** A connection as the Integrations window shows it (C3, C5, C6, C7). */
+export const CredentialType = Type.Union([Type.Literal('api_token'), Type.Literal('oauth_service_app')], {
+  description: 'An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11',
+});
+
+/** A connection as the Integrations window shows it (C3, C5, C6, C7, C11): never the secret. */
 export const Connection = Type.Object({
   id: Type.String({ format: 'uuid' }),
   provider: Type.String(),
   domain: Type.String({ description: 'Normalised Okta domain, e.g. acme.okta.com' }),
-  token: Type.Object({
-    masked: Type.String({ description: 'Only the last four characters are ever shown' }),
-    last4: Type.String(),
-    fingerprint: Type.String({ description: 'First 16 hex characters of the SHA-256 of the token' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  }),
+  credentialType: CredentialType,
+  token: Type.Union(
+    [
+      Type.Object({
+        masked: Type.String({ description: 'Only the last four characters are ever shown' }),
+        last4: Type.String(),
+        fingerprint: Type.String({ description: 'First 16 hex characters of the SHA-256 of the token' }),
+        updatedAt: Type.String({ format: 'date-time' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The API token (credentialType api_token); null for a service app' },
+  ),
+  oauth: Type.Union(
+    [
+      Type.Object({
+        clientId: Type.String(),
+        keyId: Nullable(Type.String({ description: 'The kid sent in client assertions' })),
+        publicKeyFingerprint: Type.String({
+          description:
+            'RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key',
+        }),
+        scopes: Type.Array(Type.String(), { description: 'Scopes Okta granted at validation' }),
+        updatedAt: Type.String({ format: 'date-time' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The service app (credentialType oauth_service_app); null for an API token' },
+  ),
   adminRole: Nullable(Type.String()),
   permissionWarnings: Type.Array(Type.String()),
   firstConnected: Type.Object({
@@ -79,29 +107,71 @@ export const SyncRun = Type.Object({
   errorMessage: Nullable(Type.String()),
 });
 
-export const AddConnectionBody = Type.Object(
+const Domain = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'acme, acme.okta.com, acme-admin.okta.com or an admin console URL',
+});
+const ApiToken = Type.String({
+  minLength: 8,
+  maxLength: 512,
+  description: 'Okta API token (stored in Vault only)',
+});
+
+/** An OAuth 2.0 service app (C11): the private key is stored in Vault only and never shown again. */
+export const OAuthCredentialBody = Type.Object(
   {
-    domain: Type.String({
+    clientId: Type.String({
       minLength: 1,
-      maxLength: 2048,
-      description: 'acme, acme.okta.com, acme-admin.okta.com or an admin console URL',
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9._-]+$',
+      description: "The service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9",
     }),
-    apiToken: Type.String({
-      minLength: 8,
-      maxLength: 512,
-      description: 'Okta API token (stored in Vault only)',
-    }),
+    privateKey: Type.Union(
+      [
+        Type.String({ minLength: 32, maxLength: 16_384, description: 'PEM, or a private JWK as JSON text' }),
+        Type.Object({ kty: Type.String() }, { additionalProperties: true, description: 'A private JWK' }),
+      ],
+      {
+        description:
+          'RSA (2048 bits or more) or EC P-256/384/521 private key whose public key is registered with the app',
+      },
+    ),
+    keyId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: "The registered key's kid (default: the JWK's kid)",
+      }),
+    ),
+    scopes: Type.Optional(
+      Type.Array(Type.Union(OKTA_READ_SCOPES.map((s) => Type.Literal(s))), {
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'Scopes to request when the app is not granted all of them (default: all; okta.orgs.read is always added)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
-export const UpdateTokenBody = Type.Object(
-  {
-    apiToken: Type.String({ minLength: 8, maxLength: 512 }),
-    confirm: Type.Optional(Type.Boolean({ description: 'Must be true (C8)' })),
-  },
-  { additionalProperties: false },
-);
+/** C1 with an API token, or C11 with a service app: exactly one of `apiToken` and `oauth`. */
+export const AddConnectionBody = Type.Union([
+  Type.Object({ domain: Domain, apiToken: ApiToken }, { additionalProperties: false }),
+  Type.Object({ domain: Domain, oauth: OAuthCredentialBody }, { additionalProperties: false }),
+]);
+
+const Confirm = Type.Optional(Type.Boolean({ description: 'Must be true (C8)' }));
+
+/** C8 (C11): a new API token or service app, either replacing either. */
+export const UpdateTokenBody = Type.Union([
+  Type.Object(
+    { apiToken: Type.String({ minLength: 8, maxLength: 512 }), confirm: Confirm },
+    { additionalProperties: false },
+  ),
+  Type.Object({ oauth: OAuthCredentialBody, confirm: Confirm }, { additionalProperties: false }),
+]);
 
 export const DeleteQuery = Type.Object({
   confirm: Type.Optional(Type.Boolean({ description: 'Must be true (C9)' })),
