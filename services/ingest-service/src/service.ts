@@ -28,12 +28,12 @@ import {
 import { ConnectionLeases } from './domain/connection-lease.js';
 import { createIngestMetrics } from './domain/ingest.metrics.js';
 import type { IngestDatabase } from './domain/ingest.tables.js';
-import { JobRunner } from './domain/job-runner.js';
+import { JobRunner, type JobRunnerDeps } from './domain/job-runner.js';
 import { ingestMigrations } from './migrations/index.js';
 
 export interface IngestServiceOverrides {
   registry?: Registry;
-  secrets?: { getOktaToken(tenantId: string, connectionId: string): Promise<string> };
+  secrets?: JobRunnerDeps['secrets'];
   okta?: OktaClientFactory;
   workerId?: string;
   /** Skip the Kafka consumer (tests that drive handlers directly). */

@@ -4,7 +4,8 @@
 // lease (I6); a replica that finds a running job whose lease expired resumes it (I7).
 import { randomUUID } from 'node:crypto';
 import { assertValidEvent } from '@appgov/kafka';
-import type { OktaClientFactory } from '@appgov/okta-client';
+import type { OktaClientFactory, OktaCredential } from '@appgov/okta-client';
+import type { StoredOktaCredential } from '@appgov/secrets';
 import { extractContext, withSpan } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
 import type { ConnectionLeases } from './connection-lease.js';
@@ -24,7 +25,7 @@ import {
 
 export interface JobRunnerDeps extends SyncEngineDeps {
   leases: ConnectionLeases;
-  secrets: { getOktaToken(tenantId: string, connectionId: string): Promise<string> };
+  secrets: { getOktaCredential(tenantId: string, connectionId: string): Promise<StoredOktaCredential> };
   okta: OktaClientFactory;
   workerId?: string;
   concurrency: number;
@@ -204,8 +205,8 @@ export class JobRunner {
     }, this.#d.progressIntervalMs);
 
     try {
-      const token = await this.#d.secrets.getOktaToken(job.tenantId, job.connectionId);
-      const client = this.#d.okta.forOrg(job.domain, { type: 'ssws', token });
+      const stored = await this.#d.secrets.getOktaCredential(job.tenantId, job.connectionId);
+      const client = this.#d.okta.forOrg(job.domain, oktaCredentialOf(stored));
       const result = await runSync(this.#d, job, client, abort.signal, progress);
       abort.signal.throwIfAborted();
       const finishedAt = new Date();
@@ -301,5 +302,17 @@ function spanAttrs(job: SyncJob) {
     'appgov.sync_id': job.syncId,
     'appgov.connection_id': job.connectionId,
     'appgov.attempt': job.attempts,
+  };
+}
+
+/** The Okta client's credential for what Vault holds: an API token (SSWS) or a service app (C11). */
+function oktaCredentialOf(stored: StoredOktaCredential): OktaCredential {
+  if (stored.type === 'api_token') return { type: 'ssws', token: stored.token };
+  return {
+    type: 'oauth',
+    clientId: stored.clientId,
+    privateKey: stored.privateKey,
+    keyId: stored.keyId,
+    scopes: stored.scopes,
   };
 }

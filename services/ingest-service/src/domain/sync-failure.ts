@@ -40,8 +40,22 @@ export function failureOf(error: unknown): { reasonCode: SyncFailureReason; mess
         };
       case OktaErrorCode.Unavailable:
         return { reasonCode: 'okta_unavailable', message: 'Okta could not be reached or kept failing' };
+      case OktaErrorCode.InvalidClient:
+        return {
+          reasonCode: 'invalid_token',
+          message: 'Okta refused the OAuth service app (client id, key or app no longer valid)',
+        };
+      case OktaErrorCode.InvalidScope:
+        return {
+          reasonCode: 'invalid_token',
+          message: 'The OAuth service app is no longer granted the scopes it asks for',
+        };
+      case OktaErrorCode.DpopRequired:
+        return { reasonCode: 'invalid_token', message: 'The OAuth service app now requires DPoP' };
+      case OktaErrorCode.InvalidKey:
+        return { reasonCode: 'invalid_token', message: 'The stored OAuth private key is not usable' };
       case 'SECRET_NOT_FOUND':
-        return { reasonCode: 'invalid_token', message: 'No API token is stored for this connection' };
+        return { reasonCode: 'invalid_token', message: 'No Okta credential is stored for this connection' };
       default:
         return { reasonCode: 'internal', message: `The sync failed (${error.code})` };
     }
