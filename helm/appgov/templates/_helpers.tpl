@@ -143,6 +143,7 @@ migration Job inlines it, because pre-install hooks run before the ConfigMap exi
 {{- with $root.Values.kafka.topicPrefix }}{{ $_ := set $env "KAFKA_TOPIC_PREFIX" . }}{{ end }}
 {{- with $root.Values.kafka.groupPrefix }}{{ $_ := set $env "KAFKA_GROUP_PREFIX" . }}{{ end }}
 {{- with $root.Values.telemetry.otlpEndpoint }}{{ $_ := set $env "OTEL_EXPORTER_OTLP_ENDPOINT" . }}{{ end }}
+{{- with $root.Values.telemetry.otlpTracesEndpoint }}{{ $_ := set $env "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" . }}{{ end }}
 {{- with $root.Values.telemetry.tracesSampler }}{{ $_ := set $env "OTEL_TRACES_SAMPLER" . }}{{ end }}
 {{- /* Not `with`: a ratio of 0 is a value, not "unset". */}}
 {{- $samplerArg := $root.Values.telemetry.tracesSamplerArg }}

@@ -51,15 +51,21 @@ export const TRACES_SAMPLERS = [
 /** A value of `OTEL_TRACES_SAMPLER`. */
 export type TracesSamplerName = (typeof TRACES_SAMPLERS)[number];
 
+// The spec requires a scheme (http or https) and a host.
+const OTLP_URL = '^https?://[^/?#]+';
+
 /**
  * The standard OpenTelemetry variables the services honour (part of `serviceConfigProperties`; also
- * read on their own before anything else loads, to start tracing). Unset sampler: parent-based
- * always-on when traces are exported, nothing recorded when they are not.
+ * read on their own before anything else loads, to start tracing). No trace leaves the process
+ * without one of the two endpoints. Unset sampler: parent-based always-on when traces are
+ * exported, nothing recorded when they are not.
  */
 export function telemetryConfigProperties() {
   return {
-    /** OTLP/HTTP traces URL; no trace leaves the process without it. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
+    /** OTLP/HTTP base URL (the collector's, e.g. `http://collector:4318`): traces go to `<base>/v1/traces`. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: OTLP_URL })),
+    /** The full OTLP/HTTP traces URL, used as-is; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({ pattern: OTLP_URL })),
     OTEL_TRACES_SAMPLER: Type.Optional(Type.Union(TRACES_SAMPLERS.map((name) => Type.Literal(name)))),
     /** The ratio of the traceidratio samplers, 0 to 1 (default 1). */
     OTEL_TRACES_SAMPLER_ARG: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),

@@ -23,8 +23,8 @@ import { createSampler } from './sampler.js';
 /** Options of {@link startTelemetry}. */
 export interface StartTelemetryOptions {
   serviceName: string;
-  /** OTLP/HTTP traces URL (e.g. `http://collector:4318/v1/traces`); no export when absent. */
-  otlpEndpoint?: string | undefined;
+  /** The full OTLP/HTTP traces URL (e.g. `http://collector:4318/v1/traces`); no export when absent. */
+  tracesUrl?: string | undefined;
   /** `OTEL_TRACES_SAMPLER`; unset: `parentbased_always_on` when exporting, else `always_off` ({@link createSampler}). */
   sampler?: TracesSamplerName | undefined;
   /** `OTEL_TRACES_SAMPLER_ARG`: the ratio of the traceidratio samplers (default 1). */
@@ -65,7 +65,7 @@ function defaultInstrumentations(): Instrumentation[] {
 /**
  * Starts the OpenTelemetry Node SDK with the http (server and client), undici, pg and ioredis
  * instrumentations. Spans always get ids (so they reach logs and Kafka headers); which ones are
- * recorded is the sampler's choice, and recorded ones leave the process only when `otlpEndpoint` is
+ * recorded is the sampler's choice, and recorded ones leave the process only when `tracesUrl` is
  * set.
  *
  * The pg and ioredis instrumentations patch those modules when they are first loaded, so the SDK
@@ -74,16 +74,20 @@ function defaultInstrumentations(): Instrumentation[] {
  * loaded through `require`, which the SDK hooks).
  */
 export function startTelemetry(options: StartTelemetryOptions): Telemetry {
-  const spanProcessor = options.otlpEndpoint
-    ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: options.otlpEndpoint }) })
+  const exporting = Boolean(options.tracesUrl);
+  const spanProcessor = exporting
+    ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: options.tracesUrl }) })
     : new NoopSpanProcessor();
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     spanProcessors: [spanProcessor],
-    sampler: createSampler(
-      { name: options.sampler, arg: options.samplerArg },
-      options.otlpEndpoint !== undefined,
-    ),
+    sampler: createSampler({ name: options.sampler, arg: options.samplerArg }, exporting),
+    // Only traces leave over OTLP: metrics are prom-client's /metrics and logs are pino's stdout.
+    // Left unset, the SDK starts OTLP metric and log exporters of its own (to localhost:4318, or
+    // OTEL_EXPORTER_OTLP_ENDPOINT's /v1/metrics and /v1/logs) whose retries held every shutdown
+    // for about 8 s.
+    metricReaders: [],
+    logRecordProcessors: [],
     // No resource detection: it would probe cloud metadata endpoints at boot.
     resourceDetectors: [],
     instrumentations: defaultInstrumentations(),
@@ -101,15 +105,30 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
 const telemetryEnvSchema = Type.Object(telemetryConfigProperties());
 
 /**
+ * The OTLP/HTTP traces URL the OpenTelemetry spec derives from the environment:
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as-is, else `OTEL_EXPORTER_OTLP_ENDPOINT` as a base with
+ * `v1/traces` appended (as the SDK's own exporters do); undefined when neither is set.
+ */
+export function otlpTracesUrl(env: {
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
+}): string | undefined {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!base) return undefined;
+  return `${base.endsWith('/') ? base : `${base}/`}v1/traces`;
+}
+
+/**
  * {@link startTelemetry} configured by the standard `OTEL_*` variables of the services' config schema
- * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`); a bad value
- * throws a `ConfigError` naming it, before the service starts.
+ * (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_TRACES_SAMPLER`,
+ * `OTEL_TRACES_SAMPLER_ARG`); a bad value throws a `ConfigError` naming it, before the service starts.
  */
 export function startTelemetryFromEnv(serviceName: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
   const config = loadConfig(telemetryEnvSchema, env);
   return startTelemetry({
     serviceName,
-    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    tracesUrl: otlpTracesUrl(config),
     sampler: config.OTEL_TRACES_SAMPLER,
     samplerArg: config.OTEL_TRACES_SAMPLER_ARG,
   });

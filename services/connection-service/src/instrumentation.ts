@@ -2,5 +2,5 @@
 // evaluates imports in order, so pg, ioredis and node:http are patched when they are first loaded.
 import { startTelemetryFromEnv } from '@appgov/telemetry';
 
-// OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER(_ARG): checked against the same schema as config.ts.
+// OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_TRACES_SAMPLER(_ARG): the same schema as config.ts checks.
 export const telemetry = startTelemetryFromEnv('connection-service');

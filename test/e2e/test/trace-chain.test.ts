@@ -45,6 +45,11 @@ async function startOtlpReceiver() {
   const spans: ReceivedSpan[] = [];
   const bodies: string[] = [];
   const server = createServer((req, res) => {
+    // The services get the base URL and must append the spec's traces path themselves.
+    if (req.url !== '/v1/traces') {
+      res.writeHead(404).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -74,7 +79,8 @@ async function startOtlpReceiver() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1/traces`,
+    /** The OTLP base URL (OTEL_EXPORTER_OTLP_ENDPOINT); exporters add /v1/traces. */
+    baseUrl: `http://127.0.0.1:${port}`,
     spans,
     /** Every request body as received, for the secret scan. */
     bodies,
@@ -124,7 +130,7 @@ t.test('one sync is one trace: HTTP → Kafka → ingest job → Okta calls → 
           ...serviceEnv(name, endpoints),
           SYNC_INTERVAL_SECONDS: '3600',
           RATE_LIMIT_PER_MINUTE: '100000',
-          OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+          OTEL_EXPORTER_OTLP_ENDPOINT: otlp.baseUrl,
           // Every service records the whole chain: the request's root span is sampled and each hop
           // follows its parent's flag (the default when exporting; set so that a change of default
           // cannot silently break this test).
