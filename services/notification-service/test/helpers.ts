@@ -7,6 +7,7 @@ import { createKafka, createProducer } from '@appgov/kafka';
 import { createLogger, createMetricsRegistry } from '@appgov/telemetry';
 import {
   DEV_JWT_SECRET,
+  freePort,
   freshSchema,
   mintJwt,
   type Teardown,
@@ -80,6 +81,9 @@ export class TestSmtp {
 
   /** Listens (on the same port as before after a stop). */
   async start(): Promise<void> {
+    // Not listen(0): an ephemeral port, once closed for an outage, may be taken by an outgoing
+    // connection of a parallel test before the server comes back on it.
+    if (this.port === 0) this.port = await freePort();
     const server = this.#create();
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
@@ -237,7 +241,7 @@ export async function startService(
 }
 
 /** Waits until the service has processed (committed the dedupe row of) every event id. */
-export async function waitProcessed(ts: TestService, ids: string[], timeoutMs = 20_000): Promise<void> {
+export async function waitProcessed(ts: TestService, ids: string[], timeoutMs = 30_000): Promise<void> {
   await waitFor(
     async () => {
       const rows = await ts.service.db
@@ -310,6 +314,17 @@ export const events = {
 };
 
 export type { EventType };
+
+/** Waits until every queued email is sent and returns the queue's rows (kind and status). */
+export async function waitAllSent(ts: TestService, count: number) {
+  return waitFor(
+    async () => {
+      const rows = await ts.service.db.selectFrom('email_queue').select(['kind', 'status']).execute();
+      return rows.length >= count && rows.every((r) => r.status === 'sent') ? rows : undefined;
+    },
+    { description: `${count} emails marked sent` },
+  );
+}
 
 /** Messages the service's consumer finished (any outcome), from its metrics registry. */
 export async function consumedCount(ts: TestService): Promise<number> {

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
-import { bearer, consumedCount, events, startService, startSmtp, waitProcessed } from './helpers.js';
+import {
+  bearer,
+  consumedCount,
+  events,
+  startService,
+  startSmtp,
+  waitAllSent,
+  waitProcessed,
+} from './helpers.js';
 
 t.test(
   'N1/N2: ready email once, error once per incident, recovery once; redelivery sends nothing twice',
@@ -47,7 +55,7 @@ t.test(
     const created = events.created(tenant, connectionId, domain, admin);
     const first = events.completed(tenant, connectionId);
     await ts.publish([created, first]);
-    await waitFor(() => smtp.mails.length >= 2, { timeoutMs: 20_000, description: 'ready emails' });
+    await waitFor(() => smtp.mails.length >= 2, { description: 'ready emails' });
     const ready = smtp.mails.slice(0, 2);
     t.same(
       ready.flatMap((m) => m.to).sort(),
@@ -68,7 +76,7 @@ t.test(
 
     const fail1 = events.failed(tenant, connectionId);
     await ts.publish([fail1]);
-    await waitFor(() => smtp.mails.length >= 4, { timeoutMs: 20_000, description: 'error emails' });
+    await waitFor(() => smtp.mails.length >= 4, { description: 'error emails' });
     t.ok(
       smtp.mails.slice(2, 4).every((m) => m.subject.includes(`syncing ${domain} failed`)),
       'error email',
@@ -80,7 +88,7 @@ t.test(
 
     const recovered = events.completed(tenant, connectionId);
     await ts.publish([recovered]);
-    await waitFor(() => smtp.mails.length >= 6, { timeoutMs: 20_000, description: 'recovery emails' });
+    await waitFor(() => smtp.mails.length >= 6, { description: 'recovery emails' });
     t.ok(
       smtp.mails.slice(4, 6).every((m) => m.subject.includes(`${domain} has recovered`)),
       'recovery email',
@@ -104,14 +112,21 @@ t.test(
       timeoutMs: 30_000,
       description: 'first consumed all',
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const queued = await ts.service.db.selectFrom('email_queue').select(['kind', 'status']).execute();
+    // A row is marked sent after the SMTP server took the message: wait for the marks, not a sleep.
+    const queued = await waitAllSent(ts, 6);
     t.equal(queued.length, 6, 'six emails queued in all');
     t.ok(queued.every((q) => q.status === 'sent'));
     t.equal(smtp.mails.length, 6, 'no email sent twice (ready 2, error 2, recovery 2)');
     await replay.stop();
 
-    const metrics = await ts.service.registry.metrics();
+    // The counter is bumped just after the row is marked sent.
+    const metrics = await waitFor(
+      async () => {
+        const text = await ts.service.registry.metrics();
+        return /appgov_notifications_sent_total\{[^}]*channel="email"[^}]*\} 6/.test(text) ? text : undefined;
+      },
+      { description: 'six email sends counted' },
+    );
     t.match(metrics, /appgov_notifications_sent_total\{[^}]*channel="email"[^}]*\} 6/);
 
     // The SMTP password went through AUTH (the server accepted it) and nowhere else.

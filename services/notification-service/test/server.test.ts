@@ -1,20 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEV_JWT_SECRET, freshSchema, testEnv, uniqueName, waitFor } from '@appgov/testing';
+import { DEV_JWT_SECRET, freePort, freshSchema, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
 
 const serverJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'server.js');
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 t.test('node dist/src/server.js boots, is ready, and exits cleanly on SIGTERM', async (t) => {
   const env = testEnv();
