@@ -57,6 +57,8 @@ export class OutboxRelay {
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** A NOTIFY arrived since the current round began (it may have missed the rows it announced). */
+  #notified = false;
   #listener: pg.Client | undefined;
 
   constructor(options: OutboxRelayOptions) {
@@ -182,7 +184,10 @@ export class OutboxRelay {
 
   async #listen(url: string): Promise<void> {
     const client = new pg.Client({ connectionString: url });
-    client.on('notification', () => this.#wake?.());
+    client.on('notification', () => {
+      this.#notified = true;
+      this.#wake?.();
+    });
     client.on('error', (error) => {
       // Polling still runs; only the early wake-up is lost.
       this.#logger?.warn({ err: error }, 'outbox LISTEN connection failed; polling only');
@@ -201,6 +206,7 @@ export class OutboxRelay {
   async #run(): Promise<void> {
     let failures = 0;
     while (this.#running) {
+      this.#notified = false;
       try {
         const n = await this.drainOnce();
         if (n > 0) this.#logger?.debug({ published: n }, 'outbox published');
@@ -210,6 +216,9 @@ export class OutboxRelay {
         this.#logger?.warn({ err: error, failures }, 'outbox send failed; rows stay unsent and are retried');
       }
       if (!this.#running) break;
+      // Rows committed while that round ran: no wake-up could reach it, so go again at once rather
+      // than leave them for a whole poll interval.
+      if (failures === 0 && this.#notified) continue;
       const delay =
         failures === 0
           ? this.#pollIntervalMs

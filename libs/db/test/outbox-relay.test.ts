@@ -143,12 +143,48 @@ t.test('LISTEN/NOTIFY wakes the relay long before its poll interval', async (t) 
     listenConnectionString: testEnv().DATABASE_URL,
     send: async (m) => void delivered.push(...m.map((x) => (x.value as { seq: number }).seq)),
   });
+  // start() resolves once LISTEN is in place; the enqueue may then land while the first round runs.
   await relay.start();
   t.teardown(() => relay.stop());
-  await new Promise((r) => setTimeout(r, 100));
   await enqueue(db, ['a'], 3);
-  await waitFor(() => delivered.length === 3, { timeoutMs: 5000, description: 'notified delivery' });
+  await waitFor(() => delivered.length === 3, { timeoutMs: 20_000, description: 'notified delivery' });
   t.same(delivered, [0, 1, 2]);
+});
+
+// Regression: a NOTIFY that came while a round was running found no sleeper to wake and was dropped,
+// so rows committed during a round waited a whole poll interval.
+t.test('a NOTIFY that arrives while a round runs starts another round at once', async (t) => {
+  const { db } = await outboxDb(t, 'outbox_notify_busy');
+  const delivered: number[] = [];
+  let enteredSend!: () => void;
+  const entered = new Promise<void>((r) => {
+    enteredSend = r;
+  });
+  let releaseSend!: () => void;
+  const released = new Promise<void>((r) => {
+    releaseSend = r;
+  });
+  const relay = new OutboxRelay({
+    db,
+    pollIntervalMs: 60_000,
+    listenConnectionString: testEnv().DATABASE_URL,
+    send: async (m) => {
+      enteredSend();
+      await released;
+      delivered.push(...m.map((x) => (x.value as { seq: number }).seq));
+    },
+  });
+  await enqueue(db, ['a'], 1);
+  await relay.start();
+  t.teardown(() => relay.stop());
+  await entered; // the first round is sending row 0
+  await enqueue(db, ['a'], 1, 1);
+  // Time for the NOTIFY of row 1 to arrive while the round is held. Should it come later, the
+  // sleeping relay is woken the ordinary way: the test then proves less, but does not fail.
+  await new Promise((r) => setTimeout(r, 200));
+  releaseSend();
+  await waitFor(() => delivered.length === 2, { timeoutMs: 20_000, description: 'the second row' });
+  t.same(delivered, [0, 1]);
 });
 
 t.test('rows keep the active trace context unless the caller set a traceparent', async (t) => {
