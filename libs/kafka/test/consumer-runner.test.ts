@@ -141,7 +141,7 @@ t.test('a handler that keeps failing lands in the DLQ after maxAttempts tries', 
       const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return offsets?.partitions[0]?.offset === '1';
     },
-    10_000,
+    30_000,
     'the commit',
   );
   t.match(
@@ -255,6 +255,12 @@ t.test('stop() finishes the in-flight message, commits it and disconnects', asyn
   await producer.publish(topic, [syncRequested(), syncRequested()], { key: 'k' });
   let started = 0;
   let finished = 0;
+  // The first message is held until stop() has been called: with a fixed 1 s handler, a poll of
+  // `started` that came late on a loaded machine would call stop() after the second had begun.
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
   const runner = await runConsumer({
     kafka,
     groupId,
@@ -265,13 +271,16 @@ t.test('stop() finishes the in-flight message, commits it and disconnects', asyn
     handlers: {
       'sync.requested': async () => {
         started++;
-        await new Promise((r) => setTimeout(r, 1000));
+        await held;
         finished++;
       },
     },
   });
+  scope.teardown(() => release()); // a failed wait must not leave the handler hanging
   await waitFor(() => started === 1, 20_000, 'the first message');
-  await runner.stop();
+  const stopping = runner.stop();
+  setTimeout(release, 300); // still in flight for a while after stop() began
+  await stopping;
   t.equal(finished, 1, 'the in-flight handler completed before stop() resolved');
   t.equal(started, 1, 'no new message was started after stop()');
   const admin = kafka.admin();
@@ -327,7 +336,7 @@ t.test('the lag metric reflects unconsumed messages', async (t) => {
       await runner.refreshLag();
       return (await lagValue()) === 0;
     },
-    10_000,
+    30_000,
     'lag 0',
   );
   t.pass('lag drops to 0 once everything is processed');
