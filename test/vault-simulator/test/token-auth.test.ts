@@ -14,7 +14,8 @@ t.test('lookup-self describes the calling token', async (t) => {
   t.match(token, /^hvs\.[A-Za-z0-9]{24}$/);
   const self = await call(vault, 'GET', '/v1/auth/token/lookup-self', { token });
   t.same(self.body.data.policies, ['default', 'app']);
-  t.ok(self.body.data.ttl > 55 && self.body.data.ttl <= 60);
+  // Seconds left of 60: a loaded machine may take a few between creating and looking up.
+  t.ok(self.body.data.ttl > 30 && self.body.data.ttl <= 60, `ttl ${self.body.data.ttl}`);
   t.equal(self.body.data.renewable, true);
   t.type(self.body.data.accessor, 'string');
 });
