@@ -94,7 +94,11 @@ export interface RunConsumerOptions {
   /** Partitions processed in parallel (default 1); order is kept within a partition. */
   partitionsConcurrently?: number;
   sessionTimeoutMs?: number;
-  /** Longest fetch long-poll (default 5000 ms); stop() may wait this long for the poll to return. */
+  /**
+   * Longest fetch long-poll (default 1000 ms). kafkajs cannot cancel a fetch in flight, so stop()
+   * waits up to this long for the poll to return before leaving the group; a busy consumer is not
+   * slowed (the broker answers as soon as there is data), an idle one sends a fetch a second.
+   */
   maxWaitTimeMs?: number;
   /**
    * High-throughput mode: valid events reach `handler` in chunks of up to `maxItems` (default 500)
@@ -114,6 +118,9 @@ export interface ConsumerRunner {
 }
 
 type Outcome = 'ok' | 'dlq' | 'skipped' | 'aborted';
+
+// kafkajs's own default is 5000 ms: most of the 2-5 s each consumer added to a SIGTERM exit.
+const DEFAULT_MAX_WAIT_MS = 1000;
 
 const tracer = trace.getTracer('@appgov/kafka');
 
@@ -144,7 +151,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     groupId,
     allowAutoTopicCreation: false,
     ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
-    ...(options.maxWaitTimeMs ? { maxWaitTimeInMs: options.maxWaitTimeMs } : {}),
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS,
   });
   const dlqProducer: EventProducer = createProducer(options.kafka, { logger });
   const admin: Admin = options.kafka.admin();
