@@ -1,19 +1,20 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
+import { freePort } from '@appgov/testing';
 import { SERVICE_NAMES, type ServiceName } from './service-process.js';
 
-/** A port the OS just handed out on loopback (free now; tests bind it moments later). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/**
+ * A loopback port free now, bound moments (or, for the last service of a stack, tens of seconds)
+ * later by a child process. Taken from below the kernel's ephemeral range: a port the OS hands out
+ * with listen(0) can meanwhile become the local port of some outgoing connection and fail the bind.
+ */
+export { freePort };
 
 /** One free port per service, so parallel stacks never collide. */
 export async function freeServicePorts(): Promise<Record<ServiceName, number>> {
   const ports = {} as Record<ServiceName, number>;
-  for (const name of SERVICE_NAMES) ports[name] = await freePort();
+  for (const name of SERVICE_NAMES) {
+    let port = await freePort();
+    while (Object.values(ports).includes(port)) port = await freePort();
+    ports[name] = port;
+  }
   return ports;
 }

@@ -142,10 +142,13 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
   t.equal(created.body.status, 'in_progress', 'status In progress right after connecting');
   const id: string = created.body.id;
   await waitSyncs(id, 1, 'completed');
-  let conn = await waitFor(async () => {
-    const c = await getConnection(id);
-    return c.status === 'success' ? c : undefined;
-  });
+  let conn = await waitFor(
+    async () => {
+      const c = await getConnection(id);
+      return c.status === 'success' ? c : undefined;
+    },
+    { timeoutMs: 60_000, description: 'status success' },
+  );
   t.ok(conn.lastSynced.at, 'last synced set');
   t.equal(conn.stale, false);
 
@@ -156,10 +159,13 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     description: 'catalog equals the org',
   });
   t.pass('catalog equals the simulated org');
-  const readyMails = await waitFor(() => {
-    const m = smtp.mails.filter((x) => x.subject.includes(domain) && /ready/i.test(x.subject));
-    return m.length > 0 ? m : undefined;
-  });
+  const readyMails = await waitFor(
+    () => {
+      const m = smtp.mails.filter((x) => x.subject.includes(domain) && /ready/i.test(x.subject));
+      return m.length > 0 ? m : undefined;
+    },
+    { timeoutMs: 60_000, description: 'the ready email' },
+  );
   t.equal(readyMails.length, 1, 'one ready email');
   t.ok(readyMails[0]?.to.includes(adminEmail), 'sent to the admin who connected the org');
   t.match(readyMails[0]?.text ?? '', domain);
@@ -169,10 +175,13 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     (await readTopicWithKcat(KAFKA_BROKERS, inventoryTopic))
       .filter((m): m is KcatMessage & { payload: string } => m.payload !== null)
       .map((m) => JSON.parse(m.payload));
-  const firstEvents = await waitFor(async () => {
-    const evs = await inventoryEvents();
-    return evs.some((e) => e.type === 'inventory.snapshot.completed') ? evs : undefined;
-  });
+  const firstEvents = await waitFor(
+    async () => {
+      const evs = await inventoryEvents();
+      return evs.some((e) => e.type === 'inventory.snapshot.completed') ? evs : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 1000, description: 'the first inventory snapshot' },
+  );
   const discovered = new Set(
     firstEvents.filter((e) => e.type === 'app.discovered').map((e) => e.data.app?.id ?? e.subject),
   );
@@ -191,19 +200,22 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     intervalMs: 1000,
     description: 'catalog shows the change',
   });
-  const afterChange = await waitFor(async () => {
-    const evs = await inventoryEvents();
-    return evs.some((e) => e.type === 'app.discovered' && JSON.stringify(e.data).includes(newApp.id))
-      ? evs
-      : undefined;
-  });
-  t.pass('app.discovered for the new app');
-  if (revoked) {
-    t.ok(
-      afterChange.some((e) => e.type === 'app.grant.revoked' && JSON.stringify(e.data).includes(revoked.id)),
-      'app.grant.revoked for the revoked grant',
-    );
-  }
+  // The two events are keyed by different apps, so they may sit on different partitions and show up
+  // in either order: wait for both before asserting on either.
+  const discoveredNew = (evs: any[]) =>
+    evs.some((e) => e.type === 'app.discovered' && JSON.stringify(e.data).includes(newApp.id));
+  const revokedGrant = (evs: any[]) =>
+    !revoked ||
+    evs.some((e) => e.type === 'app.grant.revoked' && JSON.stringify(e.data).includes(revoked.id));
+  const afterChange = await waitFor(
+    async () => {
+      const evs = await inventoryEvents();
+      return discoveredNew(evs) && revokedGrant(evs) ? evs : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 1000, description: 'app.discovered and app.grant.revoked of sync 2' },
+  );
+  t.ok(discoveredNew(afterChange), 'app.discovered for the new app');
+  if (revoked) t.ok(revokedGrant(afterChange), 'app.grant.revoked for the revoked grant');
 
   // 4. Update the token (with confirmation): a new sync runs.
   const rotated = org.registerToken({ role: 'SUPER_ADMIN' }).value;
@@ -226,10 +238,15 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     { timeoutMs: 120_000 },
   );
   t.equal(conn.statusReasonCode, 'invalid_token', 'error reason invalid_token');
-  const errorMails = await waitFor(() => {
-    const m = smtp.mails.filter((x) => x.subject.includes(domain) && /error|fail|attention/i.test(x.subject));
-    return m.length > 0 ? m : undefined;
-  });
+  const errorMails = await waitFor(
+    () => {
+      const m = smtp.mails.filter(
+        (x) => x.subject.includes(domain) && /error|fail|attention/i.test(x.subject),
+      );
+      return m.length > 0 ? m : undefined;
+    },
+    { timeoutMs: 60_000, description: 'the error email' },
+  );
   t.equal(errorMails.length, 1, 'one error email');
 
   // 6. Fix it: recovery.
@@ -246,9 +263,7 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
   t.pass('back to Success');
   await waitFor(
     () => smtp.mails.some((x) => x.subject.includes(domain) && /recover|back|resolved/i.test(x.subject)),
-    {
-      description: 'recovery email',
-    },
+    { timeoutMs: 60_000, description: 'recovery email' },
   );
   t.pass('recovery email');
 
@@ -261,11 +276,16 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     description: 'catalog purged',
   });
   t.pass('catalog purged');
-  const state = await waitFor(async () => {
-    const msgs = await readTopicWithKcat(KAFKA_BROKERS, `${prefix}.appgov.app-inventory-state.v1`);
-    return msgs.some((m) => m.payload === null) ? msgs : undefined;
-  });
-  t.ok(state.filter((m) => m.payload === null).length >= org.snapshot().apps.length, 'a tombstone per app');
+  // Tombstones are keyed per app and spread over partitions: wait for all of them, not the first.
+  const appCount = org.snapshot().apps.length;
+  const state = await waitFor(
+    async () => {
+      const msgs = await readTopicWithKcat(KAFKA_BROKERS, `${prefix}.appgov.app-inventory-state.v1`);
+      return msgs.filter((m) => m.payload === null).length >= appCount ? msgs : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 1000, description: 'a tombstone per app' },
+  );
+  t.ok(state.filter((m) => m.payload === null).length >= appCount, 'a tombstone per app');
   const secrets = vault.sim.dumpSecrets().filter((s) => s.path.includes(id));
   t.ok(
     secrets.every((s) => s.versions.every((v) => v.destroyed || v.data === null)),
