@@ -27,5 +27,7 @@ t.test('stop() of an idle consumer waits at most about a second for its fetch lo
   const started = performance.now();
   await runner.stop();
   const ms = performance.now() - started;
-  t.ok(ms < 2500, `stopped in ${Math.round(ms)} ms`);
+  // About 1 s plus leaving the group; the regression waits out kafkajs's 5 s poll. The bound sits
+  // below that with room for a loaded machine.
+  t.ok(ms < 4500, `stopped in ${Math.round(ms)} ms`);
 });

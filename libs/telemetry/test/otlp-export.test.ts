@@ -59,7 +59,8 @@ t.test(
     });
     const started = performance.now();
     await telemetry.shutdown();
-    t.ok(performance.now() - started < 3000, 'shutdown flushes without waiting on other exporters');
+    // Waiting on another exporter means its 10 s export timeout; a loaded machine needs headroom.
+    t.ok(performance.now() - started < 8000, 'shutdown flushes without waiting on other exporters');
 
     const exports = requests.filter((r) => r.path !== '/collector/ping');
     t.ok(exports.length > 0, 'spans were exported');
