@@ -19,6 +19,7 @@ import { mintJwt, testEnv } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import type { Consumer } from 'kafkajs';
 import pg from 'pg';
+import { apiClient } from './lib/api.js';
 import { benchKafka, LagSampler, lagFromMetrics, type SeenEvent, watchEvents } from './lib/kafka-watch.js';
 import {
   type CallFigures,
@@ -229,18 +230,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       tenant: `bench-tenant-${options.runId}`,
       roles: ['admin'],
     });
-    const api = async (url: string, init: { method?: string; body?: unknown } = {}) => {
-      const res = await fetch(url, {
-        method: init.method ?? 'GET',
-        headers: {
-          authorization: `Bearer ${jwt}`,
-          ...(init.body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(init.body ? { body: JSON.stringify(init.body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
-    };
+    const api = apiClient(jwt);
     const connUrl = `${byName.get('connection-service')?.url}/v1/integrations/okta/connections`;
     const catalogUrl = `${byName.get('catalog-service')?.url}/v1/catalog`;
 
