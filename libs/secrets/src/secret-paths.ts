@@ -38,3 +38,22 @@ export function oktaTokenLocation(
   ];
   return { mount, path: parts.join('/') };
 }
+
+/** The key of a webhook's signing secret: `[<prefix>/]tenants/<tenantId>/webhooks/<webhookId>/signing`. */
+export function webhookSecretLocation(
+  mount: string,
+  pathPrefix: string,
+  tenantId: string,
+  webhookId: string,
+): SecretLocation {
+  const prefix = pathPrefix.replace(/^\/+|\/+$/g, '');
+  const parts = [
+    ...(prefix ? [prefix] : []),
+    'tenants',
+    segment('tenantId', tenantId),
+    'webhooks',
+    segment('webhookId', webhookId),
+    'signing',
+  ];
+  return { mount, path: parts.join('/') };
+}

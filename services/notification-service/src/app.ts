@@ -3,6 +3,7 @@ import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { NotificationDb } from './domain/db.js';
 import type { BrandingDefaults } from './domain/settings.repository.js';
+import type { WebhookSecrets } from './domain/webhook-secrets.js';
 import { recipientsRoutes } from './routes/recipients.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import { webhooksRoutes } from './routes/webhooks.routes.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   branding: BrandingDefaults;
   /** TEST-ONLY allowance for http:// and internal webhook targets. */
   allowPrivateTargets: boolean;
+  /** Where webhook signing secrets live (Vault). */
+  webhookSecrets: WebhookSecrets;
   readiness?: Record<string, ReadinessCheck>;
   rateLimitPerMinute?: number;
   /** Wakes the webhook dispatcher (after a webhook is re-enabled). */

@@ -42,6 +42,11 @@ export const NotificationConfigSchema = Type.Object({
   WEBHOOK_DISABLE_AFTER: Type.Integer({ default: 5, minimum: 1 }),
   WEBHOOK_RETRY_BASE_MS: Type.Integer({ default: 2000, minimum: 1 }),
   WEBHOOK_RETRY_MAX_MS: Type.Integer({ default: 600_000, minimum: 1 }),
+  /**
+   * How long a signing secret read from Vault (VAULT_*: webhook secrets live at
+   * `<mount>/[<prefix>/]tenants/<tenant>/webhooks/<id>/signing`) is reused; 0 reads it per attempt.
+   */
+  WEBHOOK_SECRET_CACHE_MS: Type.Integer({ default: 60_000, minimum: 0 }),
   EMAIL_RETRY_BASE_MS: Type.Integer({ default: 2000, minimum: 1 }),
   EMAIL_RETRY_MAX_MS: Type.Integer({ default: 300_000, minimum: 1 }),
   /** How often the email and webhook senders look for due rows. */

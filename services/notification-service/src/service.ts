@@ -2,6 +2,7 @@ import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, pingDb } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, createKafka, ensureTopics, runConsumer } from '@appgov/kafka';
+import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
@@ -15,6 +16,7 @@ import { notificationMetrics } from './domain/notification.metrics.js';
 import type { NotificationDatabase } from './domain/notification.table.js';
 import { type ProcessorDeps, pruneProcessedEvents } from './domain/notification-processor.js';
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
+import { moveLegacyWebhookSecrets, WebhookSecrets } from './domain/webhook-secrets.js';
 import { notificationMigrations } from './migrations/index.js';
 import { resolveSmtpPassword } from './plugins/smtp-password.js';
 
@@ -40,8 +42,9 @@ export interface NotificationService {
   registry: Registry;
   emailSender: EmailSender;
   webhookDispatcher: WebhookDispatcher;
+  webhookSecrets: WebhookSecrets;
   processorDeps: ProcessorDeps;
-  /** Migrations, topics, consumer and sender loops. */
+  /** Migrations, legacy webhook secrets into Vault, topics, consumer and sender loops. */
   start(): Promise<void>;
   /** Stops the consumer first (its in-flight event commits), then the senders, fastify, Postgres, Redis. */
   stop(): Promise<void>;
@@ -90,6 +93,9 @@ export async function createService(
     pollIntervalMs: config.SENDER_POLL_INTERVAL_MS,
     leaseMs: config.SENDER_LEASE_MS,
   });
+  const webhookSecrets = new WebhookSecrets(createWebhookSecretStoreFromEnv(config), {
+    cacheMs: config.WEBHOOK_SECRET_CACHE_MS,
+  });
   const webhookDispatcher = new WebhookDispatcher({
     db,
     clock,
@@ -104,6 +110,7 @@ export async function createService(
     pollIntervalMs: config.SENDER_POLL_INTERVAL_MS,
     leaseMs: config.SENDER_LEASE_MS,
     branding,
+    secrets: webhookSecrets,
   });
   const processorDeps: ProcessorDeps = {
     db,
@@ -132,6 +139,7 @@ export async function createService(
     },
     branding,
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    webhookSecrets,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     pokeWebhooks: () => webhookDispatcher.poke(),
     readiness: {
@@ -156,9 +164,17 @@ export async function createService(
     registry,
     emailSender,
     webhookDispatcher,
+    webhookSecrets,
     processorDeps,
     async start() {
       await migrateToLatest(db, notificationMigrations, config.DB_SCHEMA);
+      // Plain-text secrets of older rows go to Vault (a migration cannot reach Vault); rows a
+      // rollout's old replicas still write are caught by the hourly pass below.
+      const moveSecrets = () =>
+        moveLegacyWebhookSecrets(db, webhookSecrets, logger).catch((error: unknown) =>
+          logger.warn({ err: error }, 'moving webhook secrets to Vault failed'),
+        );
+      await moveSecrets();
       await redis.connect().catch((error: unknown) => {
         // Rate limit and Idempotency-Key degrade without Redis; readiness reports it.
         logger.warn({ err: error }, 'redis unavailable at boot');
@@ -192,7 +208,10 @@ export async function createService(
           (error: unknown) => logger.warn({ err: error }, 'pruning dedupe rows failed'),
         );
       };
-      pruneTimer = setInterval(prune, 3_600_000);
+      pruneTimer = setInterval(() => {
+        prune();
+        void moveSecrets();
+      }, 3_600_000);
       pruneTimer.unref();
       started = true;
       logger.info({ topics: CONSUMED_TOPICS.map((id) => topics[id]) }, 'notification-service started');

@@ -15,6 +15,7 @@ import {
   uniqueName,
   waitFor,
 } from '@appgov/testing';
+import { startVaultSimulator } from '@appgov/vault-simulator';
 import { logLevel } from 'kafkajs';
 import { SMTPServer } from 'smtp-server';
 import { loadNotificationConfig, type NotificationConfig } from '../src/config.js';
@@ -170,7 +171,11 @@ export async function startService(
   const env = testEnv();
   const schema = options.schema ?? (await freshSchema(t, 'notif'));
   const topicPrefix = options.topicPrefix ?? `${uniqueName('notif')}.`;
+  // Webhook signing secrets live in Vault: a simulator of its own unless the test brings one.
+  const vault = options.env?.VAULT_ADDR ? undefined : await startVaultSimulator();
+  if (vault) t.teardown(() => vault.close());
   const config = loadNotificationConfig({
+    ...(vault ? { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken } : {}),
     DATABASE_URL: env.DATABASE_URL,
     REDIS_URL: env.REDIS_URL,
     KAFKA_BROKERS: env.KAFKA_BROKERS,

@@ -69,7 +69,10 @@ export interface WebhooksTable {
   description: string | null;
   event_types: string[];
   format: WebhookFormat;
-  secret: string;
+  /** Legacy plain-text secret of rows created before secrets moved to Vault; null once moved. */
+  secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** First 16 hex of the SHA-256 of the signing secret, which lives in Vault. */
+  secret_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
   enabled: Generated<boolean>;
   disabled_reason: string | null;
   consecutive_failures: Generated<number>;

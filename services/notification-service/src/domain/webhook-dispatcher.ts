@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { errorMessage } from '@appgov/errors';
+import { AppError, errorMessage, isRetryable } from '@appgov/errors';
 import { type AppLogger, redactSecrets } from '@appgov/telemetry';
 import { retryDelayMs } from './backoff.js';
 import type { Clock } from './clock.js';
@@ -12,7 +12,13 @@ import { renderWebhookDisabled } from './email-templates.js';
 import type { NotificationMetrics } from './notification.metrics.js';
 import { PollLoop } from './poll-loop.js';
 import { type BrandingDefaults, brandingOf } from './settings.repository.js';
-import { type ClaimedDelivery, claimDueDeliveries, recordAttempt } from './webhook.repository.js';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  recordAttempt,
+  releaseDelivery,
+} from './webhook.repository.js';
+import type { WebhookSecrets } from './webhook-secrets.js';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
 import { isBlockedAddress } from './webhook-target.js';
 
@@ -32,6 +38,8 @@ export interface WebhookDispatcherOptions {
   pollIntervalMs: number;
   leaseMs: number;
   branding: BrandingDefaults;
+  /** The signing secrets (Vault). */
+  secrets: WebhookSecrets;
   batchSize?: number;
 }
 
@@ -40,7 +48,7 @@ interface AttemptResult {
   statusCode: number | null;
   error: string | null;
   retryAfterMs: number | null;
-  /** The target resolved to a forbidden address: never retried. */
+  /** The target resolved to a forbidden address (or the secret is gone): never retried. */
   forbidden: boolean;
 }
 
@@ -163,27 +171,53 @@ export class WebhookDispatcher {
     return claimed.length;
   }
 
+  /** The delivery's signing secret; null when it was postponed because Vault is unavailable. */
+  async #secretOf(d: ClaimedDelivery): Promise<{ secret: string } | { missing: string } | null> {
+    if (d.legacySecret !== null) return { secret: d.legacySecret };
+    try {
+      return { secret: await this.#o.secrets.signingSecret(d.tenantId, d.webhookId) };
+    } catch (error) {
+      if (!isRetryable(error)) {
+        return {
+          missing: `signing secret unavailable (${error instanceof AppError ? error.code : 'error'})`,
+        };
+      }
+      // Vault is down: nothing was attempted, so neither the delivery nor the webhook is charged.
+      await releaseDelivery(this.#o.db, d.id, new Date(this.#o.clock.now().getTime() + this.#o.retryBaseMs));
+      this.#o.logger.warn(
+        { deliveryId: d.id, webhookId: d.webhookId, err: error },
+        'webhook signing secret unavailable; delivery postponed',
+      );
+      return null;
+    }
+  }
+
   async #deliver(d: ClaimedDelivery): Promise<void> {
     const { clock, logger, metrics } = this.#o;
+    const signing = await this.#secretOf(d);
+    if (signing === null) return;
     const at = clock.now();
     const timestamp = Math.floor(at.getTime() / 1000);
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': 'Appgov-Webhooks/1',
-      [SIGNATURE_HEADER]: signatureHeader(d.secret, timestamp, d.body),
-      'appgov-event-id': d.eventId,
-      'appgov-event-type': d.eventType,
-      'appgov-delivery-id': d.id,
-      'appgov-delivery-attempt': String(d.attempts),
-    };
     const started = performance.now();
-    const result = await post(
-      new URL(d.url),
-      d.body,
-      headers,
-      this.#o.timeoutMs,
-      this.#o.allowPrivateTargets,
-    );
+    // Without its secret a delivery cannot be signed: it fails at once and is not retried.
+    const result: AttemptResult =
+      'missing' in signing
+        ? { statusCode: null, error: signing.missing, retryAfterMs: null, forbidden: true }
+        : await post(
+            new URL(d.url),
+            d.body,
+            {
+              'content-type': 'application/json',
+              'user-agent': 'Appgov-Webhooks/1',
+              [SIGNATURE_HEADER]: signatureHeader(signing.secret, timestamp, d.body),
+              'appgov-event-id': d.eventId,
+              'appgov-event-type': d.eventType,
+              'appgov-delivery-id': d.id,
+              'appgov-delivery-attempt': String(d.attempts),
+            },
+            this.#o.timeoutMs,
+            this.#o.allowPrivateTargets,
+          );
     const latencyMs = Math.round(performance.now() - started);
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const retry =

@@ -55,15 +55,17 @@ const toView = (r: ViewRow): WebhookView => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
+/** Inserts a webhook; its signing secret goes to Vault, Postgres keeps only the fingerprint. */
 export async function createWebhook(
   db: Executor,
   input: {
+    id: string;
     tenantId: string;
     url: string;
     description: string | null;
     eventTypes: string[];
     format: WebhookFormat;
-    secret: string;
+    secretFingerprint: string;
     createdBySub: string;
     createdByEmail: string | null;
   },
@@ -71,12 +73,13 @@ export async function createWebhook(
   const row = await db
     .insertInto('webhooks')
     .values({
+      id: input.id,
       tenant_id: input.tenantId,
       url: input.url,
       description: input.description,
       event_types: input.eventTypes,
       format: input.format,
-      secret: input.secret,
+      secret_fingerprint: input.secretFingerprint,
       disabled_reason: null,
       created_by_sub: input.createdBySub,
       created_by_email: input.createdByEmail,
@@ -212,7 +215,8 @@ export interface ClaimedDelivery {
   body: string;
   attempts: number;
   url: string;
-  secret: string;
+  /** The legacy plain-text secret of a row not yet moved to Vault; null otherwise. */
+  legacySecret: string | null;
 }
 
 /** Takes due deliveries of enabled webhooks and leases them until `leaseUntil`. */
@@ -262,8 +266,17 @@ export async function claimDueDeliveries(
     body: r.body,
     attempts: r.attempts,
     url: r.url,
-    secret: r.secret,
+    legacySecret: r.secret,
   }));
+}
+
+/** Gives a claimed delivery back without an attempt (its claim counted one): due again at `at`. */
+export async function releaseDelivery(db: Executor, deliveryId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({ attempts: eb('attempts', '-', 1), next_attempt_at: at }))
+    .where('id', '=', deliveryId)
+    .execute();
 }
 
 /** Records one attempt and the delivery's new state. */

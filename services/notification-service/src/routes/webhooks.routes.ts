@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
@@ -11,6 +12,7 @@ import {
   updateWebhook,
 } from '../domain/webhook.repository.js';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-payload.js';
+import { secretFingerprint } from '../domain/webhook-secrets.js';
 import { newWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/webhook-target.js';
 
@@ -77,7 +79,8 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
       preHandler: requireRole('admin'),
       schema: {
         tags: ['webhooks'],
-        summary: 'Create a webhook; the response carries the signing secret, shown only this once',
+        summary:
+          'Create a webhook; the response carries the signing secret, shown only this once (it is kept in Vault)',
         body: Type.Object(
           {
             url: Type.String({ minLength: 1, maxLength: 2000 }),
@@ -92,6 +95,7 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
           400: problem,
           401: problem,
           403: problem,
+          503: problem,
         },
       },
     },
@@ -99,15 +103,23 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
       const auth = request.auth!;
       const url = await validateWebhookUrl(request.body.url, policy);
       const secret = newWebhookSecret();
-      const created = await createWebhook(deps.db, {
-        tenantId: auth.tenant,
-        url: url.toString(),
-        description: request.body.description ?? null,
-        eventTypes: request.body.eventTypes,
-        format: request.body.format ?? 'generic',
-        secret,
-        createdBySub: auth.sub,
-        createdByEmail: auth.email ?? null,
+      const id = randomUUID();
+      // The row commits only once Vault has the secret: a Vault failure (503 VAULT_UNAVAILABLE)
+      // leaves no webhook behind that could not sign, and a failed insert never reaches Vault.
+      const created = await deps.db.transaction().execute(async (trx) => {
+        const hook = await createWebhook(trx, {
+          id,
+          tenantId: auth.tenant,
+          url: url.toString(),
+          description: request.body.description ?? null,
+          eventTypes: request.body.eventTypes,
+          format: request.body.format ?? 'generic',
+          secretFingerprint: secretFingerprint(secret),
+          createdBySub: auth.sub,
+          createdByEmail: auth.email ?? null,
+        });
+        await deps.webhookSecrets.store(auth.tenant, id, secret);
+        return hook;
       });
       return reply.code(201).send({ ...created, secret });
     },
@@ -174,12 +186,22 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
       preHandler: requireRole('admin'),
       schema: {
         tags: ['webhooks'],
+        summary: 'Delete a webhook, its delivery log and every version of its secret in Vault',
         params: IdParams,
-        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem },
+        response: { 204: Type.Null(), 401: problem, 403: problem, 404: problem, 503: problem },
       },
     },
     async (request, reply) => {
-      if (!(await deleteWebhook(deps.db, request.auth!.tenant, request.params.id))) throw notFound();
+      const tenant = request.auth!.tenant;
+      const id = request.params.id;
+      // The row goes only with its secret: if Vault cannot destroy it, the delete rolls back (503)
+      // and can be retried, rather than leaving a secret nothing points at.
+      const deleted = await deps.db.transaction().execute(async (trx) => {
+        if (!(await deleteWebhook(trx, tenant, id))) return false;
+        await deps.webhookSecrets.destroy(tenant, id);
+        return true;
+      });
+      if (!deleted) throw notFound();
       return reply.code(204).send(null);
     },
   );
