@@ -1,7 +1,8 @@
 import { AppError, NotFoundError } from '@appgov/errors';
+import { createKvV2 } from './kv-v2.js';
 import { oktaTokenLocation } from './secret-paths.js';
 import { toAppError } from './vault-error-mapping.js';
-import { createVaultSession, type VaultAuth, type VaultClient } from './vault-session.js';
+import type { VaultAuth } from './vault-session.js';
 
 export interface SecretStoreOptions {
   /** Vault address, e.g. `https://vault.internal:8200`. */
@@ -56,32 +57,16 @@ const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /** Creates the Okta credential store over node-vault with token or Kubernetes auth. */
 export function createSecretStore(options: SecretStoreOptions): SecretStore {
-  const session = createVaultSession({
-    endpoint: options.endpoint,
-    auth: options.auth,
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-  });
+  const kv = createKvV2(options);
   const locate = (tenantId: string, connectionId: string) =>
-    oktaTokenLocation(options.mount, options.pathPrefix ?? '', tenantId, connectionId);
-
-  const run = async <T>(operation: string, path: string, call: (client: VaultClient) => Promise<T>) => {
-    try {
-      return await session.run(operation, call);
-    } catch (error) {
-      throw toAppError(error, { operation, path });
-    }
-  };
+    oktaTokenLocation(options.mount, options.pathPrefix ?? '', tenantId, connectionId).path;
 
   const store: SecretStore = {
     async putOktaToken(tenantId, connectionId, token) {
       if (typeof token !== 'string' || token === '') {
         throw new AppError('SECRET_INVALID_VALUE', 'The Okta token to store is empty');
       }
-      const { mount, path } = locate(tenantId, connectionId);
-      const res = await run('write Okta token', path, (c) =>
-        c.write(`${mount}/data/${path}`, { data: { [TOKEN_FIELD]: token } }),
-      );
-      return { version: Number(res?.data?.version) };
+      return kv.write('write Okta token', locate(tenantId, connectionId), { [TOKEN_FIELD]: token });
     },
 
     async putOktaCredential(tenantId, connectionId, credential) {
@@ -93,7 +78,6 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
           'The OAuth credential to store lacks its client id or key',
         );
       }
-      const { mount, path } = locate(tenantId, connectionId);
       const data = {
         type: OAUTH_TYPE,
         clientId: credential.clientId,
@@ -101,14 +85,12 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         ...(credential.keyId ? { keyId: credential.keyId } : {}),
         ...(credential.scopes ? { scopes: credential.scopes } : {}),
       };
-      const res = await run('write Okta credential', path, (c) => c.write(`${mount}/data/${path}`, { data }));
-      return { version: Number(res?.data?.version) };
+      return kv.write('write Okta credential', locate(tenantId, connectionId), data);
     },
 
     async getOktaCredential(tenantId, connectionId) {
-      const { mount, path } = locate(tenantId, connectionId);
-      const res = await run('read Okta credential', path, (c) => c.read(`${mount}/data/${path}`));
-      const data = (res?.data?.data ?? {}) as Record<string, unknown>;
+      const path = locate(tenantId, connectionId);
+      const data = await kv.read('read Okta credential', path);
       if (data.type === OAUTH_TYPE && nonEmpty(data.clientId) && nonEmpty(data.privateKey)) {
         return {
           type: 'oauth_service_app',
@@ -124,9 +106,8 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     },
 
     async getOktaToken(tenantId, connectionId) {
-      const { mount, path } = locate(tenantId, connectionId);
-      const res = await run('read Okta token', path, (c) => c.read(`${mount}/data/${path}`));
-      const value = res?.data?.data?.[TOKEN_FIELD];
+      const path = locate(tenantId, connectionId);
+      const value = (await kv.read('read Okta token', path))[TOKEN_FIELD];
       if (typeof value !== 'string' || value === '') {
         throw new NotFoundError('SECRET_NOT_FOUND', `No Okta token stored at ${path}`);
       }
@@ -134,32 +115,15 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     },
 
     async destroyOktaToken(tenantId, connectionId) {
-      const { mount, path } = locate(tenantId, connectionId);
-      let versions: number[];
-      try {
-        const meta = await run('read Okta token metadata', path, (c) => c.read(`${mount}/metadata/${path}`));
-        const all = (meta?.data?.versions ?? {}) as Record<string, { destroyed?: boolean }>;
-        versions = Object.entries(all)
-          .filter(([, v]) => !v.destroyed)
-          .map(([n]) => Number(n));
-      } catch (error) {
-        if (error instanceof NotFoundError) return; // nothing stored: delete is idempotent (C9)
-        throw error;
-      }
-      // Destroy first so the data is gone even if the metadata delete fails, then drop the key.
-      if (versions.length > 0) {
-        await run('destroy Okta token versions', path, (c) =>
-          c.write(`${mount}/destroy/${path}`, { versions }),
-        );
-      }
-      await run('delete Okta token metadata', path, (c) => c.delete(`${mount}/metadata/${path}`));
+      // Nothing stored is fine: delete is idempotent (C9).
+      await kv.destroyAll('Okta token', locate(tenantId, connectionId));
     },
 
     async ping() {
       let health: { sealed?: boolean; initialized?: boolean } | undefined;
       try {
         // node-vault resolves sys/health whatever its status code, so the body decides.
-        health = await session.client.health();
+        health = await kv.session.client.health();
       } catch (error) {
         throw toAppError(error, { operation: 'health check' });
       }
