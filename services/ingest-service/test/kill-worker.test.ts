@@ -8,6 +8,9 @@ import t from 'tap';
 import { Collector, counts, requestSync, setupEnv, startService } from './helpers.js';
 
 const serverJs = fileURLToPath(new URL('../src/server.js', import.meta.url));
+// Short, so the killed worker's lease expires soon; not so short that a worker stalled on a loaded
+// machine misses its renewals (every ttl/3), loses its own lease and the sync runs a third attempt.
+const LEASE_TTL_MS = '5000';
 
 t.test('a killed worker is resumed from its checkpoint by another worker', async (t) => {
   const domain = 'kill-sync.okta.com';
@@ -16,7 +19,7 @@ t.test('a killed worker is resumed from its checkpoint by another worker', async
   ]);
   const collector = await Collector.start(t, e);
   const child = spawn(process.execPath, [serverJs], {
-    env: { ...process.env, ...e.env, SYNC_LEASE_TTL_MS: '1500', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...e.env, SYNC_LEASE_TTL_MS: LEASE_TTL_MS, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let exited = false;
@@ -51,7 +54,7 @@ t.test('a killed worker is resumed from its checkpoint by another worker', async
   const before = counts(e, domain).total;
   t.equal(collector.of(syncId, 'sync.completed').length, 0, 'killed before completion');
 
-  await startService(t, e, { SYNC_LEASE_TTL_MS: '1500' }, 'worker-resume');
+  await startService(t, e, { SYNC_LEASE_TTL_MS: LEASE_TTL_MS }, 'worker-resume');
   const end = await collector.waitForEnd(syncId, 90_000);
   t.equal(end.type, 'sync.completed', 'the other worker completed the sync');
   const snap = org.snapshot();
