@@ -12,7 +12,7 @@ import type { ConnectionLeases } from './connection-lease.js';
 import type { IngestDatabase } from './ingest.tables.js';
 import { recordEvent, runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
 import { enqueueCompleted, enqueueFailed, enqueueStarted } from './sync-events.js';
-import { failureOf, JobStop } from './sync-failure.js';
+import { failureOf, isInfrastructureOutage, JobStop } from './sync-failure.js';
 import {
   finishJob,
   getCheckpoints,
@@ -22,6 +22,9 @@ import {
   requeue,
   type SyncJob,
 } from './sync-job.repository.js';
+
+/** Attempts after which an outage fails the sync instead of pausing it (a long outage surfaces as a failure). */
+const MAX_OUTAGE_ATTEMPTS = 10;
 
 export interface JobRunnerDeps extends SyncEngineDeps {
   leases: ConnectionLeases;
@@ -243,6 +246,10 @@ export class JobRunner {
         log.info('sync handed back for another worker (shutdown)');
       } else if (error instanceof JobStop && error.kind === 'lease_lost') {
         log.warn('sync lease lost; another worker owns this sync');
+      } else if (isInfrastructureOutage(error) && job.attempts < MAX_OUTAGE_ATTEMPTS) {
+        // Kafka, Postgres or Redis went away (SPEC §11): leave the job running without a heartbeat, as a
+        // crashed worker would; once the heartbeat is stale any replica resumes it from its checkpoint (I7).
+        log.warn({ err: error }, 'sync paused: infrastructure unavailable; it resumes from its checkpoint');
       } else {
         const failure = failureOf(error);
         const cancelled = failure.reasonCode === 'cancelled';
