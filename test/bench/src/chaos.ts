@@ -158,6 +158,9 @@ async function startStack(prefix: string, sims: SharedSims): Promise<Stack> {
       // The bench polls the APIs every second; the per-tenant API limit is not what is measured.
       RATE_LIMIT_PER_MINUTE: '100000',
     });
+  // Each service's output, kept after the run as the evidence behind a failed sync.
+  const logDir = join(infraEnv.APPGOV_STATE, '..', 'logs', prefix);
+  mkdirSync(logDir, { recursive: true });
   const procs = new Map<ServiceName, ServiceProcess>();
   const expectedExit = new Set<ServiceName>();
   const crashes: Stack['crashes'] = [];
@@ -167,6 +170,7 @@ async function startStack(prefix: string, sims: SharedSims): Promise<Stack> {
       name,
       port: ports[name],
       env: envs.get(name) as Record<string, string>,
+      logFile: join(logDir, `${name}.log`),
       readyTimeoutMs: 180_000,
     });
     procs.set(name, proc);
@@ -444,7 +448,9 @@ interface Context {
 
 async function runScenario(name: ScenarioResult['name'], ctx: Context): Promise<ScenarioResult> {
   const prefix = `chaos_${ctx.runId}_${name.replace(/-service$/, '').replace(/-/g, '_')}`;
-  console.log(`\n== ${name}: starting a fresh stack (${prefix})`);
+  console.log(
+    `\n== ${name}: starting a fresh stack (${prefix}; logs in ${join(infraEnv.APPGOV_STATE, '..', 'logs', prefix)})`,
+  );
   const stack = await startStack(prefix, ctx.sims);
   try {
     const jwt = await mintJwt({
