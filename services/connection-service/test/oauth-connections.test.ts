@@ -281,6 +281,8 @@ t.test('OAuth service-app connections (C11)', async (t) => {
     'no private key, client assertion or access token in Postgres, responses, logs or Kafka',
     async (t) => {
       await h.waitForEvents(acmeId, 'connection.token-updated', 3);
+      // Everything published so far, not just the awaited events, before scanning Kafka for secrets.
+      await h.waitCaughtUp();
       let dbText = '';
       for (const table of ['connections', 'sync_runs', 'tenant_settings', 'outbox']) {
         const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(
