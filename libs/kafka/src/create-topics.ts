@@ -18,6 +18,27 @@ export async function createDefaultTopics(brokers: string, prefix?: string): Pro
   }
 }
 
+/**
+ * Deletes every topic whose name starts with `prefix` (a test's or a benchmark's own topics); returns
+ * their names. A single local broker keeps every partition's files open, so runs that leave their
+ * topics behind end in "Too many open files". Refuses a prefix that could match production topics.
+ */
+export async function deleteTopicsWithPrefix(brokers: string, prefix: string): Promise<string[]> {
+  if (prefix.length < 4 || prefix.startsWith('appgov.')) {
+    throw new Error(`refusing to delete topics by the prefix '${prefix}'`);
+  }
+  const kafka = createKafka({ clientId: 'appgov-delete-topics', brokers });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+    return topics;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:59092';
   createDefaultTopics(brokers, process.env.KAFKA_TOPIC_PREFIX).then(

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '@appgov/config';
 import type { OutboxRecord } from '@appgov/db';
-import { createKafka } from '@appgov/kafka';
+import { createKafka, deleteTopicsWithPrefix } from '@appgov/kafka';
 import { type RunningSimulator, startOktaSimulator } from '@appgov/okta-simulator';
 import { createLogger } from '@appgov/telemetry';
 import { DEV_JWT_SECRET, freshSchema, mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
@@ -51,6 +51,8 @@ export async function startHarness(t: Test): Promise<Harness> {
   const env = testEnv();
   const schema = await freshSchema(t, 'conn');
   const prefix = `${uniqueName('cs')}.`;
+  // Registered first, so it runs last (teardowns run in reverse): the topics go once nothing uses them.
+  t.teardown(() => deleteTopicsWithPrefix(env.KAFKA_BROKERS, prefix));
   const okta = await startOktaSimulator({
     orgs: [
       { domain: 'acme.okta.com', seed: 1 },

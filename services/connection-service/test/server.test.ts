@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deleteTopicsWithPrefix } from '@appgov/kafka';
 import { startOktaSimulator } from '@appgov/okta-simulator';
 import { DEV_JWT_SECRET, freePort, freshSchema, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
@@ -20,6 +21,7 @@ t.test('node dist/src/server.js starts, answers /readyz and stops cleanly on SIG
   // A random port could be in use, or become the local port of a parallel test's connection.
   const port = await freePort();
   const prefix = `${uniqueName('cs_srv')}.`;
+  t.teardown(() => deleteTopicsWithPrefix(env.KAFKA_BROKERS, prefix));
   const migrate = spawn(process.execPath, ['dist/src/migrate.js'], {
     cwd: packageDir,
     env: { ...process.env, DATABASE_URL: env.DATABASE_URL, DB_SCHEMA: schema },

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type AnyCloudEvent, makeEvent, topicNames } from '@appgov/contracts';
-import { createKafka, createProducer } from '@appgov/kafka';
+import { createKafka, createProducer, deleteTopicsWithPrefix } from '@appgov/kafka';
 import { type CreateOrgOptions, type RunningSimulator, startOktaSimulator } from '@appgov/okta-simulator';
 import { createSecretStore } from '@appgov/secrets';
 import { createLogger, Registry } from '@appgov/telemetry';
@@ -56,6 +56,8 @@ export async function setupEnv(t: Teardown, orgs: CreateOrgOptions[], windowMs?:
   const prefix = uniqueName('ing');
   const schema = await freshSchema({ teardown: defer }, 'ingest');
   const infra = testEnv();
+  // Deferred early, so it runs late: the topics go once the services and clients are stopped.
+  defer(() => deleteTopicsWithPrefix(infra.KAFKA_BROKERS, `${prefix}.`));
   const env: Record<string, string> = {
     DATABASE_URL: infra.DATABASE_URL,
     REDIS_URL: infra.REDIS_URL,

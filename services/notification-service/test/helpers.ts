@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { type AnyCloudEvent, type EventData, type EventType, makeEvent, topicNames } from '@appgov/contracts';
-import { createKafka, createProducer } from '@appgov/kafka';
+import { createKafka, createProducer, deleteTopicsWithPrefix } from '@appgov/kafka';
 import { createLogger, createMetricsRegistry } from '@appgov/telemetry';
 import {
   DEV_JWT_SECRET,
@@ -171,6 +171,8 @@ export async function startService(
   const env = testEnv();
   const schema = options.schema ?? (await freshSchema(t, 'notif'));
   const topicPrefix = options.topicPrefix ?? `${uniqueName('notif')}.`;
+  // Registered before the service's stop, so it runs after it; a second instance leaves them to the first.
+  if (!options.topicPrefix) t.teardown(() => deleteTopicsWithPrefix(env.KAFKA_BROKERS, topicPrefix));
   // Webhook signing secrets live in Vault: a simulator of its own unless the test brings one.
   const vault = options.env?.VAULT_ADDR ? undefined : await startVaultSimulator();
   if (vault) t.teardown(() => vault.close());

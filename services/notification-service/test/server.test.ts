@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deleteTopicsWithPrefix } from '@appgov/kafka';
 import { DEV_JWT_SECRET, freePort, freshSchema, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
 
@@ -12,13 +13,15 @@ t.test('node dist/src/server.js boots, is ready, and exits cleanly on SIGTERM', 
   const schema = await freshSchema(t, 'notif_srv');
   const port = await freePort();
   const password = `smtp-${uniqueName('pw')}`;
+  const topicPrefix = `${uniqueName('srv')}.`;
+  t.teardown(() => deleteTopicsWithPrefix(env.KAFKA_BROKERS, topicPrefix));
   const child = spawn(process.execPath, [serverJs], {
     env: {
       ...process.env,
       ...env,
       PORT: String(port),
       DB_SCHEMA: schema,
-      KAFKA_TOPIC_PREFIX: `${uniqueName('srv')}.`,
+      KAFKA_TOPIC_PREFIX: topicPrefix,
       KAFKA_GROUP_PREFIX: `${uniqueName('g')}.`,
       JWT_HS256_SECRET: DEV_JWT_SECRET,
       SMTP_PASSWORD: password,

@@ -3,6 +3,7 @@
 // public HTTP APIs and Kafka topics.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deleteTopicsWithPrefix } from '@appgov/kafka';
 import { startOktaSimulator } from '@appgov/okta-simulator';
 import { mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
@@ -27,6 +28,8 @@ const prefix = uniqueName('e2e')
   .toLowerCase()
   .replace(/[^a-z0-9]/g, '');
 const domain = `${prefix}.okta.com`;
+// The stack's topics go when the file ends (top-level teardowns run after every test's).
+t.teardown(() => deleteTopicsWithPrefix(KAFKA_BROKERS, `${prefix}.`));
 const tenant = `tenant-${prefix}`;
 const adminEmail = `admin@${prefix}.example`;
 

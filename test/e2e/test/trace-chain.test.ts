@@ -5,8 +5,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { deleteTopicsWithPrefix } from '@appgov/kafka';
 import { startOktaSimulator } from '@appgov/okta-simulator';
-import { mintJwt, uniqueName, waitFor } from '@appgov/testing';
+import { mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import t from 'tap';
 import {
@@ -99,6 +100,8 @@ t.test('one sync is one trace: HTTP → Kafka → ingest job → Okta calls → 
     .replace(/[^a-z0-9]/g, '');
   const domain = `${prefix}.okta.com`;
   const tenant = `tenant-${prefix}`;
+  // Registered first, so it runs last (teardowns run in reverse).
+  t.teardown(() => deleteTopicsWithPrefix(testEnv().KAFKA_BROKERS, `${prefix}.`));
   const okta = await startOktaSimulator({ orgs: [{ domain, size: 'tiny', seed: 11 }] });
   t.teardown(() => okta.close());
   const org = okta.sim.org(domain);
