@@ -45,6 +45,10 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
   // An idle client losing its server (Postgres restart) emits 'error' on the pool; without a
   // listener that would crash the process. The next checkout reconnects.
   pool.on('error', () => {});
+  // pg-pool drops that listener while a client is checked out: a server shutdown between two statements
+  // of a transaction then emitted 'error' with no listener and killed the process (chaos bench, Postgres
+  // stopped mid-sync). The next statement on that client fails and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   let created: Promise<void> | undefined;
   const db = new Kysely<DB>({
     dialect: new SchemaScopedPostgresDialect(options.schema, {
