@@ -20,6 +20,23 @@ function segment(name: string, value: string): string {
   return value;
 }
 
+/** A key under a tenant: `[<prefix>/]tenants/<tenantId>/<rest...>`, each id checked as one segment. */
+function tenantKey(
+  mount: string,
+  pathPrefix: string,
+  tenantId: string,
+  rest: readonly (string | [name: string, value: string])[],
+): SecretLocation {
+  const prefix = pathPrefix.replace(/^\/+|\/+$/g, '');
+  const parts = [
+    ...(prefix ? [prefix] : []),
+    'tenants',
+    segment('tenantId', tenantId),
+    ...rest.map((p) => (typeof p === 'string' ? p : segment(p[0], p[1]))),
+  ];
+  return { mount, path: parts.join('/') };
+}
+
 /** The key of a connection's Okta token; see README.md for the layout and the policy it needs. */
 export function oktaTokenLocation(
   mount: string,
@@ -27,16 +44,7 @@ export function oktaTokenLocation(
   tenantId: string,
   connectionId: string,
 ): SecretLocation {
-  const prefix = pathPrefix.replace(/^\/+|\/+$/g, '');
-  const parts = [
-    ...(prefix ? [prefix] : []),
-    'tenants',
-    segment('tenantId', tenantId),
-    'connections',
-    segment('connectionId', connectionId),
-    'okta',
-  ];
-  return { mount, path: parts.join('/') };
+  return tenantKey(mount, pathPrefix, tenantId, ['connections', ['connectionId', connectionId], 'okta']);
 }
 
 /** The key of a webhook's signing secret: `[<prefix>/]tenants/<tenantId>/webhooks/<webhookId>/signing`. */
@@ -46,14 +54,5 @@ export function webhookSecretLocation(
   tenantId: string,
   webhookId: string,
 ): SecretLocation {
-  const prefix = pathPrefix.replace(/^\/+|\/+$/g, '');
-  const parts = [
-    ...(prefix ? [prefix] : []),
-    'tenants',
-    segment('tenantId', tenantId),
-    'webhooks',
-    segment('webhookId', webhookId),
-    'signing',
-  ];
-  return { mount, path: parts.join('/') };
+  return tenantKey(mount, pathPrefix, tenantId, ['webhooks', ['webhookId', webhookId], 'signing']);
 }

@@ -1,21 +1,13 @@
 // C11 end to end in connection-service: OAuth service-app connections against real Postgres,
 // Kafka and Redis, the Okta simulator's token endpoint and the Vault simulator.
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { jwkThumbprint } from '@appgov/okta-client';
+import { jwkThumbprint, OKTA_READ_SCOPES } from '@appgov/okta-client';
 import { sql } from 'kysely';
 import t from 'tap';
 import { startHarness } from './harness.js';
 
 const base = '/v1/integrations/okta/connections';
-const ALL_SCOPES = [
-  'okta.users.read',
-  'okta.groups.read',
-  'okta.apps.read',
-  'okta.appGrants.read',
-  'okta.roles.read',
-  'okta.apiTokens.read',
-  'okta.orgs.read',
-];
+const ALL_SCOPES = [...OKTA_READ_SCOPES];
 
 function rsaKey(kid: string) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -2,19 +2,12 @@
 // tokens minted from its key, against the Okta simulator, real Kafka, Redis and Postgres.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { makeEvent } from '@appgov/contracts';
+import { OKTA_READ_SCOPES } from '@appgov/okta-client';
 import type { CreateOrgOptions } from '@appgov/okta-simulator';
 import t from 'tap';
 import { Collector, counts, type Env, publish, setupEnv, startService } from './helpers.js';
 
-const ALL_SCOPES = [
-  'okta.users.read',
-  'okta.groups.read',
-  'okta.apps.read',
-  'okta.appGrants.read',
-  'okta.roles.read',
-  'okta.apiTokens.read',
-  'okta.orgs.read',
-];
+const ALL_SCOPES = [...OKTA_READ_SCOPES];
 const org = (domain: string, seed: number): CreateOrgOptions => ({
   domain,
   seed,
