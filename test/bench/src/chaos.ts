@@ -50,7 +50,7 @@ const SHARED_PORTS = new Set(['55432', '56379', '59092', '59093']);
 const args = new Args();
 if (args.flag('help')) {
   console.log(`usage: node test/bench/dist/src/chaos.js [flags]
-  --only LIST          disturbances, comma-separated (default all: ${ALL.join(',')})
+  --only LIST          disturbances, comma-separated, repeats allowed (default all: ${ALL.join(',')})
   --users/--groups/--apps N   the generated org (default the small preset: ${SIZE_PRESETS.small.users}/${SIZE_PRESETS.small.groups}/${SIZE_PRESETS.small.apps})
   --window-ms MS       rate-limit window (default 20000, so a sync takes about a minute)
   --at F               disturb at this share of the reference sync's duration (default 0.5: midway)
@@ -435,6 +435,7 @@ interface ScenarioResult {
   crashes: Stack['crashes'];
   expected: Record<string, number>;
   summaryCounts: Record<string, number>;
+  mails: number;
 }
 
 interface Context {
@@ -444,10 +445,14 @@ interface Context {
   sims: SharedSims;
   /** How long the undisturbed sync took, POST to catalog. */
   referenceMs: number;
+  /** Emails the SMTP catcher has received so far (the "domain ready" email of N1, once per connection). */
+  mails: () => number;
+  scenarios: number;
 }
 
 async function runScenario(name: ScenarioResult['name'], ctx: Context): Promise<ScenarioResult> {
-  const prefix = `chaos_${ctx.runId}_${name.replace(/-service$/, '').replace(/-/g, '_')}`;
+  // Numbered, so the same disturbance can be run more than once (--only postgres,postgres).
+  const prefix = `chaos_${ctx.runId}_${++ctx.scenarios}_${name.replace(/-service$/, '').replace(/-/g, '_')}`;
   console.log(
     `\n== ${name}: starting a fresh stack (${prefix}; logs in ${join(infraEnv.APPGOV_STATE, '..', 'logs', prefix)})`,
   );
@@ -463,6 +468,7 @@ async function runScenario(name: ScenarioResult['name'], ctx: Context): Promise<
     const tryApi: Api = (url, init) => api(url, init).catch(() => ({ status: 0, body: undefined }));
     const connUrl = `${stack.urls['connection-service']}/v1/integrations/okta/connections`;
     ctx.org.resetRequestCounts();
+    const mailsBefore = ctx.mails();
     const startedAt = Date.now();
     const created = await api(connUrl, {
       method: 'POST',
@@ -485,6 +491,7 @@ async function runScenario(name: ScenarioResult['name'], ctx: Context): Promise<
       crashes: stack.crashes,
       expected: expectedCounts(ctx.org),
       summaryCounts: {},
+      mails: 0,
     };
 
     // The disturbance runs beside the watch loop, so the loop sees the outage as it happens.
@@ -510,6 +517,7 @@ async function runScenario(name: ScenarioResult['name'], ctx: Context): Promise<
     let lastLog = Date.now();
     let deadline = startedAt + timeoutMs + 10 * windowMs;
     let recoveryDeadline = false;
+    let completedUnapplied: number | undefined;
     for (;;) {
       const calls = ctx.org.requestCounts().total;
       if (name !== 'reference' && !disturbing && Date.now() - startedAt >= at * ctx.referenceMs)
@@ -546,15 +554,21 @@ async function runScenario(name: ScenarioResult['name'], ctx: Context): Promise<
       // The product does not retry a failed sync by itself (the next is the schedule's, hours later): an
       // operator presses "sync now" (C10). Only once the disturbance is over, as an operator would.
       const latest = result.history[0];
+      // Ingest says completed but the catalog never applied it (it refuses to sweep a sync with missing
+      // batches): the admin sees a successful sync and an incomplete catalog, and can only sync again.
+      if (latest?.outcome === 'completed' && !applied) completedUnapplied ??= Date.now();
+      else completedUnapplied = undefined;
+      const unappliedTooLong = completedUnapplied !== undefined && Date.now() - completedUnapplied > 60_000;
       if (
         result.recoveredAt &&
         latest &&
-        (latest.outcome === 'failed' || latest.outcome === 'cancelled') &&
+        (latest.outcome === 'failed' || latest.outcome === 'cancelled' || unappliedTooLong) &&
         result.syncNow < 3
       ) {
+        completedUnapplied = undefined;
         const r = await tryApi(`${connUrl}/${connectionId}/sync`, { method: 'POST' });
         console.log(
-          `  ${seconds(Date.now() - startedAt)} s: sync ${latest.syncId.slice(0, 8)} ${latest.outcome} (${latest.errorCode}: ${latest.errorMessage}); "sync now" answered ${r.status}`,
+          `  ${seconds(Date.now() - startedAt)} s: sync ${latest.syncId.slice(0, 8)} ${latest.outcome}${unappliedTooLong ? ' but not applied by the catalog for 60 s' : ` (${latest.errorCode}: ${latest.errorMessage})`}; "sync now" answered ${r.status}`,
         );
         if (r.status === 202) result.syncNow++;
       }
@@ -585,6 +599,7 @@ async function runScenario(name: ScenarioResult['name'], ctx: Context): Promise<
     const h = await tryApi(`${connUrl}/${connectionId}/syncs?limit=20`);
     if (h.status === 200) result.history = (h.body?.items ?? []) as SyncRunView[];
     result.catalog = await catalogContent(stack.catalogSchema, connectionId);
+    result.mails = ctx.mails() - mailsBefore;
     const dlq = await readTopic(stack.kafka, stack.topics.dlq);
     result.dlq = dlq.length;
     result.dlqSample = dlq.slice(0, 3).map((v) => {
@@ -628,7 +643,15 @@ async function main(): Promise<number> {
 
   const results: ScenarioResult[] = [];
   try {
-    const ctx: Context = { org, domain, runId, sims, referenceMs: 0 };
+    const ctx: Context = {
+      org,
+      domain,
+      runId,
+      sims,
+      referenceMs: 0,
+      mails: () => smtp.mails.length,
+      scenarios: 0,
+    };
     const reference = await runScenario('reference', ctx);
     results.push(reference);
     if (!reference.catalog || !reference.appliedAt) throw new Error('the reference sync did not complete');
@@ -674,6 +697,7 @@ async function main(): Promise<number> {
       lost === 0 &&
       dup === 0 &&
       r.appliedAt !== undefined &&
+      r.crashes.length === 0 &&
       (r.name === 'reference' || r.outcome === 'same sync completed');
     if (!good) allGood = false;
     rows.push([
@@ -686,6 +710,7 @@ async function main(): Promise<number> {
       `${lost}/${dup}`,
       sameId,
       r.dlq,
+      r.mails,
       r.crashes.length,
     ]);
     for (const line of diff.byTable) notes.push(`${r.name}: catalog ${line}`);
@@ -728,6 +753,7 @@ async function main(): Promise<number> {
         'events lost/dup',
         'same-id dup',
         'DLQ',
+        'emails',
         'crashes',
       ],
       rows,
@@ -741,6 +767,9 @@ async function main(): Promise<number> {
   );
   console.log(
     '  events lost/dup: (type, subject) occurrences missing from / beyond the reference; same-id dup: events delivered twice with one id',
+  );
+  console.log(
+    '  emails: mails caught during the scenario (N1: one "domain ready" email per new connection, N4: no duplicate)',
   );
   for (const n of notes) console.log(`  ${n}`);
   return allGood ? 0 : 1;
