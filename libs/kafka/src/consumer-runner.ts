@@ -8,7 +8,7 @@ import {
   isEventType,
   validateEvent,
 } from '@appgov/contracts';
-import { AppError, errorMessage, isRetryable } from '@appgov/errors';
+import { AppError, errorMessage, isDependencyOutage, isRetryable } from '@appgov/errors';
 import { type Context, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
@@ -81,7 +81,11 @@ export interface RunConsumerOptions {
   topics: string[];
   handlers: EventHandlers;
   dlqTopic: string;
-  /** Tries per message before the DLQ (default 5). */
+  /**
+   * Tries per message before the DLQ (default 5). Failures that say Kafka, Postgres or Redis is
+   * unreachable (`isDependencyOutage`) do not count: the message waits for the dependency, however
+   * long, and its partition with it, so an outage never dead-letters good messages (SPEC §11).
+   */
   maxAttempts?: number;
   backoff?: BackoffOptions;
   logger?: KafkaLogger;
@@ -118,6 +122,9 @@ export interface ConsumerRunner {
 }
 
 type Outcome = 'ok' | 'dlq' | 'skipped' | 'aborted';
+
+// Longest pause between two tries of a message whose dependency is down.
+const OUTAGE_MAX_DELAY_MS = 10_000;
 
 // kafkajs's own default is 5000 ms: most of the 2-5 s each consumer added to a SIGTERM exit.
 const DEFAULT_MAX_WAIT_MS = 1000;
@@ -265,23 +272,39 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
     attempt: (n: number) => Promise<void>,
   ): Promise<DlqAttempt[] | null | 'aborted'> => {
     const failures: DlqAttempt[] = [];
-    for (let n = 1; n <= maxAttempts; n++) {
+    let outageTries = 0;
+    for (let n = 1; n <= maxAttempts; ) {
       try {
         await attempt(n);
         return null;
       } catch (error) {
         metrics.handlerErrors.inc({ topic });
-        failures.push({
-          at: new Date().toISOString(),
-          error: errorMessage(error),
-          ...(error instanceof AppError ? { code: error.code } : {}),
-        });
         if (abort.signal.aborted) return 'aborted';
-        const retryable = isRetryable(error);
-        logger.warn({ ...label, attempt: n, maxAttempts, retryable, err: error }, 'handler failed');
-        if (!retryable || n === maxAttempts) break;
-        await heartbeat();
-        if (!(await sleep(backoffDelay(n, options.backoff), abort.signal))) return 'aborted';
+        let delay: number;
+        const outage = isDependencyOutage(error);
+        if (outage) {
+          // Not the message's fault: same attempt number again once the dependency answers.
+          outageTries += 1;
+          if (outageTries === 1 || outageTries % 10 === 0)
+            logger.warn({ ...label, attempt: n, outageTries, err: error }, 'handler waits for a dependency');
+          delay = backoffDelay(outageTries, { baseMs: 500, maxMs: OUTAGE_MAX_DELAY_MS });
+        } else {
+          failures.push({
+            at: new Date().toISOString(),
+            error: errorMessage(error),
+            ...(error instanceof AppError ? { code: error.code } : {}),
+          });
+          const retryable = isRetryable(error);
+          logger.warn({ ...label, attempt: n, maxAttempts, retryable, err: error }, 'handler failed');
+          if (!retryable || n === maxAttempts) break;
+          delay = backoffDelay(n, options.backoff);
+          n += 1;
+        }
+        // While Kafka itself is away the heartbeat fails too, and the wait goes on regardless; otherwise
+        // its error (a rebalance) ends the batch as before.
+        if (outage) await heartbeat().catch(() => undefined);
+        else await heartbeat();
+        if (!(await sleep(delay, abort.signal))) return 'aborted';
       }
     }
     return failures;

@@ -151,6 +151,44 @@ t.test('a handler that keeps failing lands in the DLQ after maxAttempts tries', 
   t.match(await metrics.getSingleMetricAsString('appgov_kafka_handler_errors_total'), /} 4/);
 });
 
+t.test('a dependency outage makes a message wait instead of using up its attempts', async (t) => {
+  const { scope, kafka, topic, dlqTopic, producer, metrics } = await setup(t);
+  const dlq = await collectTopic(scope, kafka, dlqTopic);
+  await producer.publish(topic, [syncRequested()], { key: 'conn-key' });
+  const attempts: number[] = [];
+  const refused = () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' });
+  const runner = await runConsumer({
+    kafka,
+    groupId: unique('group'),
+    topics: [topic],
+    dlqTopic,
+    maxWaitTimeMs: 200,
+    maxAttempts: 2,
+    backoff: { baseMs: 10, maxMs: 40 },
+    metricsRegistry: metrics,
+    handlers: {
+      'sync.requested': async (_event, ctx) => {
+        attempts.push(ctx.attempt);
+        // Postgres is "down" for the first four tries (twice maxAttempts), then one real failure.
+        if (attempts.length <= 4) throw refused();
+        if (attempts.length === 5) throw new Error('deadlock detected');
+      },
+    },
+  });
+  scope.teardown(() => runner.stop());
+  await waitFor(() => attempts.length === 6, 30_000, 'the message handled after the outage');
+  t.same(attempts, [1, 1, 1, 1, 1, 2], 'outage tries keep attempt 1; only the real failure counts');
+  // The outcome is counted after any DLQ send, so once it shows the DLQ can be checked.
+  await waitFor(
+    async () =>
+      /outcome="ok"} 1/.test(await metrics.getSingleMetricAsString('appgov_kafka_messages_consumed_total')),
+    20_000,
+    'the ok count',
+  );
+  t.equal(dlq.length, 0, 'nothing dead-lettered');
+});
+
 t.test('a non-retryable AppError goes to the DLQ at once', async (t) => {
   const { scope, kafka, topic, dlqTopic, producer, metrics } = await setup(t);
   const dlq = await collectTopic(scope, kafka, dlqTopic);

@@ -1,10 +1,9 @@
 // Which errors pause a sync until Kafka, Postgres or Redis is back (SPEC §11) instead of failing it.
 // The errors are built from the clients' own classes; the whole path runs in test/bench/src/chaos.ts.
-import { AppError } from '@appgov/errors';
+import { AppError, isDependencyOutage as isInfrastructureOutage } from '@appgov/errors';
 import { OktaErrorCode } from '@appgov/okta-client';
 import kafkajs from 'kafkajs';
 import t from 'tap';
-import { isInfrastructureOutage } from '../src/domain/sync-failure.js';
 
 // kafkajs is CommonJS: its error classes are on the default export.
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } = kafkajs;

@@ -3,6 +3,7 @@
 // long sync never stalls the consumer's heartbeats. A job runs only under its connection's Redis
 // lease (I6); a replica that finds a running job whose lease expired resumes it (I7).
 import { randomUUID } from 'node:crypto';
+import { isDependencyOutage } from '@appgov/errors';
 import { assertValidEvent } from '@appgov/kafka';
 import type { OktaClientFactory, OktaCredential } from '@appgov/okta-client';
 import type { StoredOktaCredential } from '@appgov/secrets';
@@ -12,7 +13,7 @@ import type { ConnectionLeases } from './connection-lease.js';
 import type { IngestDatabase } from './ingest.tables.js';
 import { recordEvent, runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
 import { enqueueCompleted, enqueueFailed, enqueueStarted } from './sync-events.js';
-import { failureOf, isInfrastructureOutage, JobStop } from './sync-failure.js';
+import { failureOf, JobStop } from './sync-failure.js';
 import {
   finishJob,
   getCheckpoints,
@@ -246,7 +247,7 @@ export class JobRunner {
         log.info('sync handed back for another worker (shutdown)');
       } else if (error instanceof JobStop && error.kind === 'lease_lost') {
         log.warn('sync lease lost; another worker owns this sync');
-      } else if (isInfrastructureOutage(error) && job.attempts < MAX_OUTAGE_ATTEMPTS) {
+      } else if (isDependencyOutage(error) && job.attempts < MAX_OUTAGE_ATTEMPTS) {
         // Kafka, Postgres or Redis went away (SPEC §11): leave the job running without a heartbeat, as a
         // crashed worker would; once the heartbeat is stale any replica resumes it from its checkpoint (I7).
         log.warn({ err: error }, 'sync paused: infrastructure unavailable; it resumes from its checkpoint');

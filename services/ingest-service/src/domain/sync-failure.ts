@@ -62,28 +62,3 @@ export function failureOf(error: unknown): { reasonCode: SyncFailureReason; mess
   }
   return { reasonCode: 'internal', message: 'The sync failed unexpectedly' };
 }
-
-// Postgres (node-postgres / server) codes that mean "the database went away", not "the query is wrong".
-const PG_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
-
-/**
- * True when a sync stopped because Kafka, Postgres or Redis was unreachable (SPEC §11), not because of
- * Okta or a bug. Okta's own failures are AppErrors and never count; the cause chain is followed.
- */
-export function isInfrastructureOutage(error: unknown): boolean {
-  let e: unknown = error;
-  for (let depth = 0; depth < 5 && e instanceof Error; depth++) {
-    if (e instanceof AppError) return false;
-    const { name, message } = e;
-    const code = (e as { code?: unknown }).code;
-    // kafkajs: retries used up, the broker unreachable, or a retriable protocol error.
-    if (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSConnectionError') return true;
-    if (name.startsWith('KafkaJS') && (e as { retriable?: unknown }).retriable === true) return true;
-    if (typeof code === 'string' && (PG_GONE.has(code) || code.startsWith('08'))) return true;
-    if (/^Connection terminated/.test(message)) return true;
-    // ioredis: the connection dropped, or commands queued while offline ran out of retries.
-    if (name === 'MaxRetriesPerRequestError' || message === 'Connection is closed.') return true;
-    e = (e as { cause?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
-  }
-  return false;
-}
