@@ -61,7 +61,12 @@ export async function startHarness(t: Test): Promise<Harness> {
       { domain: 'flaky.okta.com', seed: 4, faults: { resetRate: 1 } },
     ],
   });
+  // Each teardown is registered as soon as its resource exists: when a later step fails (Kafka
+  // unreachable), what was started is still closed and the file fails at once instead of hanging
+  // until tap's timeout with open servers and pools.
+  t.teardown(() => okta.close());
   const vault = await startVaultSimulator({ rootToken: 'dev-root-token' });
+  t.teardown(() => vault.close());
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, cb) {
@@ -102,13 +107,16 @@ export async function startHarness(t: Test): Promise<Harness> {
       await send(records);
     },
   });
+  t.teardown(() => rt.stop());
   await rt.start();
 
   const seen: KafkaMessageSeen[] = [];
   const kafka = createKafka({ clientId: 'cs-test-collector', brokers: env.KAFKA_BROKERS });
   const admin = kafka.admin();
+  t.teardown(() => admin.disconnect().catch(() => {}));
   await admin.connect();
   const collector: Consumer = kafka.consumer({ groupId: uniqueName('cs_collector') });
+  t.teardown(() => collector.disconnect().catch(() => {}));
   await collector.connect();
   await collector.subscribe({
     topics: [rt.deps.topics.connections, rt.deps.topics.syncRequests],
@@ -119,14 +127,6 @@ export async function startHarness(t: Test): Promise<Harness> {
       const raw = message.value?.toString('utf8') ?? '';
       seen.push({ topic, key: message.key?.toString('utf8') ?? null, raw, value: JSON.parse(raw) });
     },
-  });
-
-  t.teardown(async () => {
-    await collector.disconnect().catch(() => {});
-    await admin.disconnect().catch(() => {});
-    await rt.stop();
-    await okta.close();
-    await vault.close();
   });
 
   const tenantA = uniqueName('tenant_a');
