@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteTopicsWithPrefix } from '@appgov/kafka';
 import { startOktaSimulator } from '@appgov/okta-simulator';
-import { mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
+import { dropSchemasWithPrefix, mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -28,8 +28,11 @@ const prefix = uniqueName('e2e')
   .toLowerCase()
   .replace(/[^a-z0-9]/g, '');
 const domain = `${prefix}.okta.com`;
-// The stack's topics go when the file ends (top-level teardowns run after every test's).
-t.teardown(() => deleteTopicsWithPrefix(KAFKA_BROKERS, `${prefix}.`));
+// The stack's topics and schemas go when the file ends (top-level teardowns run after every test's).
+t.teardown(async () => {
+  await deleteTopicsWithPrefix(KAFKA_BROKERS, `${prefix}.`);
+  await dropSchemasWithPrefix(`${prefix}_`);
+});
 const tenant = `tenant-${prefix}`;
 const adminEmail = `admin@${prefix}.example`;
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { deleteTopicsWithPrefix } from '@appgov/kafka';
 import { startOktaSimulator } from '@appgov/okta-simulator';
-import { mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
+import { dropSchemasWithPrefix, mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import t from 'tap';
 import {
@@ -101,7 +101,10 @@ t.test('one sync is one trace: HTTP → Kafka → ingest job → Okta calls → 
   const domain = `${prefix}.okta.com`;
   const tenant = `tenant-${prefix}`;
   // Registered first, so it runs last (teardowns run in reverse).
-  t.teardown(() => deleteTopicsWithPrefix(testEnv().KAFKA_BROKERS, `${prefix}.`));
+  t.teardown(async () => {
+    await deleteTopicsWithPrefix(testEnv().KAFKA_BROKERS, `${prefix}.`);
+    await dropSchemasWithPrefix(`${prefix}_`);
+  });
   const okta = await startOktaSimulator({ orgs: [{ domain, size: 'tiny', seed: 11 }] });
   t.teardown(() => okta.close());
   const org = okta.sim.org(domain);
