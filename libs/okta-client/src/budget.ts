@@ -23,6 +23,10 @@ export interface BudgetState {
   nextAt: number;
   /** When the last probe was granted while the limit is unknown. */
   probeAt: number;
+  /** Okta's X-Rate-Limit-Reset (epoch s) of the current window; 0 = none seen since it began. */
+  resetEpoch: number;
+  /** The same for the window before: answers still carrying it (or older) are late. */
+  prevEpoch: number;
 }
 
 /** Tuning of the budget decision. */
@@ -48,6 +52,8 @@ export function emptyBudget(): BudgetState {
     blockedUntil: 0,
     nextAt: 0,
     probeAt: 0,
+    resetEpoch: 0,
+    prevEpoch: 0,
   };
 }
 
@@ -59,6 +65,8 @@ export function acquireDecision(s: BudgetState, now: number, p: BudgetParams): n
     s.sinceObs = 0;
     s.remaining = -1;
     s.nextAt = 0;
+    if (s.resetEpoch !== 0) s.prevEpoch = s.resetEpoch;
+    s.resetEpoch = 0;
     s.resetAt = s.limit > 0 ? now + p.windowMs : 0;
   }
   if (s.resetAt === 0 && s.limit > 0) s.resetAt = now + p.windowMs;
@@ -84,36 +92,41 @@ export function acquireDecision(s: BudgetState, now: number, p: BudgetParams): n
   return 0;
 }
 
-/** Applies a response's headers. A concurrency 429 (limit 0) says nothing about the bucket. */
+/**
+ * Applies a response's headers. A concurrency 429 (limit 0) says nothing about the bucket. Windows
+ * are told apart by Okta's Reset value, the same in every answer of one window: an answer carrying
+ * an older Reset is late (sent before our window began) and is ignored, one carrying a newer Reset
+ * than the current window's means Okta's next window began before ours ended.
+ */
 export function observeDecision(
   s: BudgetState,
   now: number,
   limit: number,
   remaining: number,
   resetInMs: number,
+  resetEpoch: number,
 ): void {
   // Any answer ends the probe, even one without a usable limit (errors, concurrency 429s).
   s.probeAt = 0;
   if (limit <= 0) return;
-  s.limit = limit;
-  s.remaining = remaining;
-  s.sinceObs = 0;
-  // A response from an already rolled window reports a past Reset; it must not restart ours.
-  if (resetInMs > 0) {
-    const resetAt = now + resetInMs;
-    // A response from Okta's next window (our window is over, or its Reset is later than ours by
-    // more than Reset's 1 s resolution) starts a new count: carried over, `used` would starve the
-    // new window, as a steady stream of answers moves resetAt on before acquire sees it pass.
-    if (s.resetAt !== 0 && (now >= s.resetAt || resetAt >= s.resetAt + RESET_RESOLUTION_MS)) {
+  if (resetEpoch > 0) {
+    // Taken in, a late answer would move resetAt back, and the next acquire would open a second
+    // share inside Okta's current window (the ingest bench saw up to 55 calls where 50 were allowed).
+    if (resetEpoch < s.resetEpoch || (s.resetEpoch === 0 && resetEpoch <= s.prevEpoch)) return;
+    if (s.resetEpoch !== 0 && resetEpoch > s.resetEpoch) {
+      // Carried over, `used` would starve the new window.
+      s.prevEpoch = s.resetEpoch;
       s.used = 0;
       s.nextAt = 0;
     }
-    s.resetAt = resetAt;
+    s.resetEpoch = resetEpoch;
   }
+  s.limit = limit;
+  s.remaining = remaining;
+  s.sinceObs = 0;
+  // An answer from the window's last second has Reset = Date (0 ms): it must not end our window early.
+  if (resetInMs > 0) s.resetAt = now + resetInMs;
 }
-
-/** Okta's X-Rate-Limit-Reset (and Date) have 1 s resolution: answers of one window differ by < 1 s. */
-export const RESET_RESOLUTION_MS = 1000;
 
 /** After a 429: nothing goes to this bucket before `now + waitMs`. */
 export function blockDecision(s: BudgetState, now: number, waitMs: number): void {
@@ -127,7 +140,14 @@ export function blockDecision(s: BudgetState, now: number, waitMs: number): void
 export interface BudgetStore {
   /** 0 when a call is granted now, else ms to wait before asking again. */
   acquire(domain: string, bucket: string, params: BudgetParams): Promise<number>;
-  observe(domain: string, bucket: string, limit: number, remaining: number, resetInMs: number): Promise<void>;
+  observe(
+    domain: string,
+    bucket: string,
+    limit: number,
+    remaining: number,
+    resetInMs: number,
+    resetEpoch: number,
+  ): Promise<void>;
   block(domain: string, bucket: string, waitMs: number): Promise<void>;
 }
 
@@ -155,8 +175,9 @@ export class MemoryBudgetStore implements BudgetStore {
     limit: number,
     remaining: number,
     resetInMs: number,
+    resetEpoch: number,
   ): Promise<void> {
-    observeDecision(this.#state(domain, bucket), Date.now(), limit, remaining, resetInMs);
+    observeDecision(this.#state(domain, bucket), Date.now(), limit, remaining, resetInMs, resetEpoch);
   }
 
   async block(domain: string, bucket: string, waitMs: number): Promise<void> {

@@ -440,7 +440,7 @@ export class OktaClient {
       headers = res.headers;
       text = await res.body.text();
     } catch (error) {
-      await pacer.observe(ctx.bucket, 0, 0, 0);
+      await pacer.observe(ctx.bucket, 0, 0, 0, 0);
       if (signal?.aborted) throw abortError(signal);
       metrics.calls.inc({ bucket: ctx.bucket, status: 'network' });
       metrics.duration.observe({ bucket: ctx.bucket }, (performance.now() - started) / 1000);
@@ -450,7 +450,13 @@ export class OktaClient {
     metrics.duration.observe({ bucket: ctx.bucket }, (performance.now() - started) / 1000);
     const rl = parseRateLimit(headers);
     if (rl && rl.limit > 0) metrics.remainingRatio.set({ bucket: ctx.bucket }, rl.remaining / rl.limit);
-    await pacer.observe(ctx.bucket, rl?.limit ?? 0, rl?.remaining ?? 0, rl?.resetInMs ?? 0);
+    await pacer.observe(
+      ctx.bucket,
+      rl?.limit ?? 0,
+      rl?.remaining ?? 0,
+      rl?.resetInMs ?? 0,
+      rl?.resetEpochSeconds ?? 0,
+    );
     if (statusCode >= 200 && statusCode < 300) {
       try {
         return { body: text === '' ? null : JSON.parse(text), headers };

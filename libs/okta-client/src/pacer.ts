@@ -103,8 +103,14 @@ export class OrgPacer {
   }
 
   /** Feeds a response's rate-limit headers back into the budget. */
-  async observe(bucket: OktaBucket, limit: number, remaining: number, resetInMs: number): Promise<void> {
-    await this.#storeCall((s) => s.observe(this.#domain, bucket, limit, remaining, resetInMs));
+  async observe(
+    bucket: OktaBucket,
+    limit: number,
+    remaining: number,
+    resetInMs: number,
+    resetEpoch: number,
+  ): Promise<void> {
+    await this.#storeCall((s) => s.observe(this.#domain, bucket, limit, remaining, resetInMs, resetEpoch));
   }
 
   /** After a 429: nothing goes to `bucket` for `waitMs`. */

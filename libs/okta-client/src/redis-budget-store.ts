@@ -5,15 +5,18 @@ import type { Redis } from 'ioredis';
 import type { BudgetParams, BudgetStore } from './budget.js';
 
 const LOAD = `
-local h = redis.call('HMGET', KEYS[1], 'limit','resetAt','used','remaining','sinceObs','blockedUntil','nextAt','probeAt')
+local h = redis.call('HMGET', KEYS[1], 'limit','resetAt','used','remaining','sinceObs','blockedUntil','nextAt','probeAt',
+  'resetEpoch','prevEpoch')
 local s = { limit = tonumber(h[1]) or 0, resetAt = tonumber(h[2]) or 0, used = tonumber(h[3]) or 0,
   remaining = tonumber(h[4]) or -1, sinceObs = tonumber(h[5]) or 0, blockedUntil = tonumber(h[6]) or 0,
-  nextAt = tonumber(h[7]) or 0, probeAt = tonumber(h[8]) or 0 }
+  nextAt = tonumber(h[7]) or 0, probeAt = tonumber(h[8]) or 0, resetEpoch = tonumber(h[9]) or 0,
+  prevEpoch = tonumber(h[10]) or 0 }
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function save(ttl)
   redis.call('HSET', KEYS[1], 'limit', s.limit, 'resetAt', s.resetAt, 'used', s.used, 'remaining', s.remaining,
-    'sinceObs', s.sinceObs, 'blockedUntil', s.blockedUntil, 'nextAt', s.nextAt, 'probeAt', s.probeAt)
+    'sinceObs', s.sinceObs, 'blockedUntil', s.blockedUntil, 'nextAt', s.nextAt, 'probeAt', s.probeAt,
+    'resetEpoch', s.resetEpoch, 'prevEpoch', s.prevEpoch)
   redis.call('PEXPIRE', KEYS[1], ttl)
 end
 `;
@@ -23,6 +26,8 @@ local share, spreadBelow, probeMs, windowMs, ttl = tonumber(ARGV[1]), tonumber(A
 if s.blockedUntil > now then return s.blockedUntil - now end
 if s.resetAt ~= 0 and now >= s.resetAt then
   s.used = 0; s.sinceObs = 0; s.remaining = -1; s.nextAt = 0
+  if s.resetEpoch ~= 0 then s.prevEpoch = s.resetEpoch end
+  s.resetEpoch = 0
   if s.limit > 0 then s.resetAt = now + windowMs else s.resetAt = 0 end
 end
 if s.resetAt == 0 and s.limit > 0 then s.resetAt = now + windowMs end
@@ -45,15 +50,16 @@ return 0
 `;
 
 const OBSERVE = `${LOAD}
-local limit, remaining, resetInMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local limit, remaining, resetInMs, ttl, epoch = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 s.probeAt = 0
 if limit <= 0 then save(ttl) return 0 end
-s.limit = limit; s.remaining = remaining; s.sinceObs = 0
-if resetInMs > 0 then
-  local r = now + resetInMs
-  if s.resetAt ~= 0 and (now >= s.resetAt or r >= s.resetAt + 1000) then s.used = 0; s.nextAt = 0 end
-  s.resetAt = r
+if epoch > 0 then
+  if epoch < s.resetEpoch or (s.resetEpoch == 0 and epoch <= s.prevEpoch) then save(ttl) return 0 end
+  if s.resetEpoch ~= 0 and epoch > s.resetEpoch then s.prevEpoch = s.resetEpoch; s.used = 0; s.nextAt = 0 end
+  s.resetEpoch = epoch
 end
+s.limit = limit; s.remaining = remaining; s.sinceObs = 0
+if resetInMs > 0 then s.resetAt = now + resetInMs end
 save(ttl)
 return 0
 `;
@@ -122,6 +128,7 @@ export class RedisBudgetStore implements BudgetStore {
     limit: number,
     remaining: number,
     resetInMs: number,
+    resetEpoch: number,
   ): Promise<void> {
     await this.#redis.appgovOktaObserve(
       this.key(domain, bucket),
@@ -129,6 +136,7 @@ export class RedisBudgetStore implements BudgetStore {
       remaining,
       Math.round(resetInMs),
       this.#ttl,
+      Math.round(resetEpoch),
     );
   }
 

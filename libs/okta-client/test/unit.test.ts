@@ -186,7 +186,7 @@ t.test('budget decision: probe, share cap, spreading, block', async (t) => {
   const s = emptyBudget();
   t.equal(acquireDecision(s, 1000, p), 0, 'first call probes');
   t.ok(acquireDecision(s, 1001, p) > 0, 'no second call before the limit is known');
-  observeDecision(s, 1100, 20, 19, 30_000);
+  observeDecision(s, 1100, 20, 19, 30_000, 31);
   let granted = 1;
   let now = 1100;
   while (now < 31_100) {
@@ -198,12 +198,12 @@ t.test('budget decision: probe, share cap, spreading, block', async (t) => {
   t.equal(acquireDecision(s, 31_100, p), 0, 'a new window grants again');
   blockDecision(s, 31_200, 5000);
   t.equal(acquireDecision(s, 31_300, p), 4900, 'blocked until the 429 wait ends');
-  observeDecision(s, 31_300, 0, 0, 0);
+  observeDecision(s, 31_300, 0, 0, 0, 0);
   t.equal(s.limit, 20, 'a concurrency 429 does not change the learned limit');
   // Spreading: with a fresh window of 40 (cap 20, spread below 5 left) the tail is spaced out.
   const q = emptyBudget();
   acquireDecision(q, 0, p);
-  observeDecision(q, 0, 40, 39, 60_000);
+  observeDecision(q, 0, 40, 39, 60_000, 60);
   const times: number[] = [];
   for (let t2 = 0; t2 < 60_000 && times.length < 19; ) {
     const w = acquireDecision(q, t2, p);
@@ -215,20 +215,52 @@ t.test('budget decision: probe, share cap, spreading, block', async (t) => {
   t.equal(times[10], 0, 'while plenty is left calls are not delayed');
 });
 
+t.test('budget decision: a late answer of the last window does not reopen ours', async (t) => {
+  const p = { share: 0.5, spreadBelow: 0.25, probeIntervalMs: 2000, windowMs: 60_000 };
+  const s = emptyBudget();
+  acquireDecision(s, 0, p);
+  // Okta's window ends in (59 s, 60 s]: Reset 60, Date 0 s.
+  observeDecision(s, 100, 100, 99, 60_000, 60);
+  let now = 100;
+  while (now < 60_100) {
+    const w = acquireDecision(s, now, p);
+    if (w > 0) now += w; // grants until the share is used, then waits for the window's end
+  }
+  t.equal(s.used, 50, 'the first window used its share');
+  // Our window rolls over at 60 500; ten calls go out in Okta's next window.
+  for (let i = 0; i < 10; i++) t.equal(acquireDecision(s, 60_500, p), 0);
+  // A call sent at 59.4 s answers only now (a slow response): Reset 60, Date 59.
+  observeDecision(s, 60_600, 100, 50, 1000, 60);
+  t.equal(s.used, 10, 'the count of the current window stands');
+  t.equal(s.resetAt, 120_500, 'and so does its end');
+  observeDecision(s, 60_700, 100, 89, 60_000, 121); // an answer of the new window: Reset 121, Date 61
+  t.equal(s.used, 10, 'the first answer of the new window keeps its count');
+  observeDecision(s, 60_800, 100, 50, 1000, 60); // another late one, after the new window is known
+  t.equal(s.resetAt, 120_700, 'a late answer never moves the end back');
+  let granted = 10;
+  for (now = 60_800; now < 120_600; ) {
+    const w = acquireDecision(s, now, p);
+    if (w === 0) granted++;
+    else now += Math.min(w, 1000);
+  }
+  t.equal(granted, 50, 'the window from 60.5 s to 120.7 s grants its share, not more');
+});
+
 t.test('budget decision: an answer from the next window starts a new count', async (t) => {
   const p = { share: 0.5, spreadBelow: 0.25, probeIntervalMs: 2000, windowMs: 2000 };
   const s = emptyBudget();
   acquireDecision(s, 0, p);
-  observeDecision(s, 10, 100, 99, 1990);
+  observeDecision(s, 10, 100, 99, 1990, 2);
   for (let i = 0; i < 30; i++) t.equal(acquireDecision(s, 20, p), 0);
-  observeDecision(s, 500, 100, 60, 1800);
-  t.equal(s.used, 31, 'an answer of the same window (Reset within its 1 s resolution) keeps the count');
+  // Answers of one window differ in resetInMs (Date's resolution, latency) but not in Reset.
+  observeDecision(s, 500, 100, 60, 2800, 2);
+  t.equal(s.used, 31, 'an answer of the same window keeps the count, however late it arrives');
   // Calls in flight answer from Okta's next window before any acquire sees our window end.
-  observeDecision(s, 1900, 100, 98, 2100);
-  t.equal(s.used, 0, 'a Reset a window later restarts the count');
+  observeDecision(s, 1900, 100, 98, 2100, 4);
+  t.equal(s.used, 0, 'a newer Reset restarts the count');
   t.equal(s.resetAt, 4000);
   for (let i = 0; i < 5; i++) acquireDecision(s, 1950, p);
-  observeDecision(s, 4050, 100, 97, 1950);
-  t.equal(s.used, 0, 'an answer after our window ended restarts the count');
+  observeDecision(s, 4050, 100, 97, 1950, 6);
+  t.equal(s.used, 0, 'an answer of the window after restarts it again');
   t.equal(acquireDecision(s, 4060, p), 0, 'and the new window grants at once');
 });
