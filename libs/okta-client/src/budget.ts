@@ -113,6 +113,7 @@ export function observeDecision(
     // Taken in, a late answer would move resetAt back, and the next acquire would open a second
     // share inside Okta's current window (the ingest bench saw up to 55 calls where 50 were allowed).
     if (resetEpoch < s.resetEpoch || (s.resetEpoch === 0 && resetEpoch <= s.prevEpoch)) return;
+    const firstAnswer = s.resetEpoch === 0 || resetEpoch > s.resetEpoch;
     if (s.resetEpoch !== 0 && resetEpoch > s.resetEpoch) {
       // Carried over, `used` would starve the new window.
       s.prevEpoch = s.resetEpoch;
@@ -120,6 +121,9 @@ export function observeDecision(
       s.nextAt = 0;
     }
     s.resetEpoch = resetEpoch;
+    // Calls granted near the end of our count of the last window can reach Okta after its window
+    // closed and open the next one: the first answer of a window says how many Okta already holds.
+    if (firstAnswer) s.used = Math.max(s.used, limit - remaining);
   }
   s.limit = limit;
   s.remaining = remaining;

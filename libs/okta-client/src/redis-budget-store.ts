@@ -55,8 +55,10 @@ s.probeAt = 0
 if limit <= 0 then save(ttl) return 0 end
 if epoch > 0 then
   if epoch < s.resetEpoch or (s.resetEpoch == 0 and epoch <= s.prevEpoch) then save(ttl) return 0 end
+  local firstAnswer = s.resetEpoch == 0 or epoch > s.resetEpoch
   if s.resetEpoch ~= 0 and epoch > s.resetEpoch then s.prevEpoch = s.resetEpoch; s.used = 0; s.nextAt = 0 end
   s.resetEpoch = epoch
+  if firstAnswer then s.used = math.max(s.used, limit - remaining) end
 end
 s.limit = limit; s.remaining = remaining; s.sinceObs = 0
 if resetInMs > 0 then s.resetAt = now + resetInMs end

@@ -233,17 +233,19 @@ t.test('budget decision: a late answer of the last window does not reopen ours',
   observeDecision(s, 60_600, 100, 50, 1000, 60);
   t.equal(s.used, 10, 'the count of the current window stands');
   t.equal(s.resetAt, 120_500, 'and so does its end');
-  observeDecision(s, 60_700, 100, 89, 60_000, 121); // an answer of the new window: Reset 121, Date 61
-  t.equal(s.used, 10, 'the first answer of the new window keeps its count');
+  // The first answer of the new window (Reset 121, Date 61): Okta holds 11 calls, ours and one that
+  // left at the end of our last window but reached Okta after its window closed.
+  observeDecision(s, 60_700, 100, 89, 60_000, 121);
+  t.equal(s.used, 11, 'the first answer of a window counts what Okta already holds');
   observeDecision(s, 60_800, 100, 50, 1000, 60); // another late one, after the new window is known
   t.equal(s.resetAt, 120_700, 'a late answer never moves the end back');
-  let granted = 10;
+  let granted = 11;
   for (now = 60_800; now < 120_600; ) {
     const w = acquireDecision(s, now, p);
     if (w === 0) granted++;
     else now += Math.min(w, 1000);
   }
-  t.equal(granted, 50, 'the window from 60.5 s to 120.7 s grants its share, not more');
+  t.equal(granted, 50, "Okta's window from 60.5 s to 120.7 s holds the share, not more");
 });
 
 t.test('budget decision: an answer from the next window starts a new count', async (t) => {
@@ -257,10 +259,10 @@ t.test('budget decision: an answer from the next window starts a new count', asy
   t.equal(s.used, 31, 'an answer of the same window keeps the count, however late it arrives');
   // Calls in flight answer from Okta's next window before any acquire sees our window end.
   observeDecision(s, 1900, 100, 98, 2100, 4);
-  t.equal(s.used, 0, 'a newer Reset restarts the count');
+  t.equal(s.used, 2, 'a newer Reset restarts the count from what Okta holds');
   t.equal(s.resetAt, 4000);
   for (let i = 0; i < 5; i++) acquireDecision(s, 1950, p);
   observeDecision(s, 4050, 100, 97, 1950, 6);
-  t.equal(s.used, 0, 'an answer of the window after restarts it again');
+  t.equal(s.used, 3, 'an answer of the window after restarts it again');
   t.equal(acquireDecision(s, 4060, p), 0, 'and the new window grants at once');
 });
