@@ -34,8 +34,13 @@ export function isDependencyOutage(error: unknown): boolean {
     if (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSConnectionError') return true;
     if (name.startsWith('KafkaJS') && (e as { retriable?: unknown }).retriable === true) return true;
     if (typeof code === 'string' && (GONE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
-    // node-postgres: the socket closed under a query, or the pool could not connect in time.
-    if (/^Connection terminated/.test(message) || /^timeout exceeded when trying to connect/.test(message))
+    // node-postgres: the socket closed under a query, the pool could not connect in time, or a
+    // client that lost its connection is used again (a ROLLBACK after Postgres went away).
+    if (
+      /^Connection terminated/.test(message) ||
+      /^timeout exceeded when trying to connect/.test(message) ||
+      /has encountered a connection error and is not queryable/.test(message)
+    )
       return true;
     // ioredis: the connection dropped, or commands queued while offline ran out of retries.
     if (name === 'MaxRetriesPerRequestError' || message === 'Connection is closed.') return true;

@@ -19,6 +19,7 @@ t.test('Kafka, Postgres and Redis going away count as an outage', async (t) => {
   t.ok(isInfrastructureOutage(withCode('terminating connection due to administrator command', '57P01')));
   t.ok(isInfrastructureOutage(new Error('Connection terminated unexpectedly')));
   t.ok(isInfrastructureOutage(new Error('Connection is closed.')));
+  t.ok(isInfrastructureOutage(new Error('Client has encountered a connection error and is not queryable')));
   t.ok(isInfrastructureOutage(new Error('publish failed', { cause: refused })), 'through the cause chain');
 });
 
