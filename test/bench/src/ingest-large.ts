@@ -13,9 +13,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeEvent, topicNames, topicSpecs } from '@appgov/contracts';
-import { ensureTopics } from '@appgov/kafka';
+import { deleteTopicsWithPrefix, ensureTopics } from '@appgov/kafka';
 import { RATE_LIMIT_PROFILES, startOktaSimulator } from '@appgov/okta-simulator';
-import { testEnv, uniqueName } from '@appgov/testing';
+import { dropSchemasWithPrefix, testEnv, uniqueName } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -266,4 +266,11 @@ console.log(
 );
 child.kill('SIGTERM');
 await Promise.allSettled([consumer.disconnect(), producer.disconnect(), okta.close(), vault.close()]);
+if (child.exitCode === null && child.signalCode === null)
+  await new Promise((resolve) => child.once('exit', resolve));
+// The run's topics and schema go too: a local broker keeps every partition's files open.
+await Promise.allSettled([
+  deleteTopicsWithPrefix(infra.KAFKA_BROKERS, `${prefix}.`),
+  dropSchemasWithPrefix(prefix, infra.DATABASE_URL),
+]);
 setTimeout(() => process.exit(0), 2000).unref();
