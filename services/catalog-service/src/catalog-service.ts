@@ -146,7 +146,12 @@ export async function startCatalogService(
           metricsRegistry: registry,
         }),
       );
-      for (const c of consumers) stops.push(() => c.stop());
+      // Independent consumers, each waiting out its own fetch poll: stopped together (each still
+      // finishes and commits its in-flight batch).
+      stops.push(async () => {
+        for (const r of await Promise.allSettled(consumers.map((c) => c.stop())))
+          if (r.status === 'rejected') logger.warn({ err: r.reason }, 'shutdown step failed');
+      });
     }
     const app = await buildApp({
       config,

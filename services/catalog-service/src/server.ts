@@ -11,9 +11,6 @@ const config = loadCatalogConfig();
 const logger = createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
 const service = await startCatalogService(config, { logger });
 shutdownOnSignals(async () => {
-  // The consumers are independent and each waits out its own fetch poll: stop them together
-  // (each still finishes and commits its in-flight batch); service.stop() then finds them stopped.
-  await Promise.allSettled(service.consumers.map((c) => c.stop()));
   await service.stop();
   await telemetry.shutdown();
 }, logger);

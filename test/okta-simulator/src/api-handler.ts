@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type OktaErrorCode, oktaError } from './errors.js';
 import { sleep } from './faults.js';
-import { hostnameOf, isAnonymousHost } from './host.js';
 import type { AuthToken } from './model.js';
 import { scopeGranted } from './oauth.js';
 import { bucketOf } from './rate-limit.js';
@@ -53,8 +52,7 @@ export async function handleApi(
   res: ServerResponse,
 ): Promise<void> {
   const hostHeader = req.headers.host ?? '127.0.0.1';
-  const hostname = hostnameOf(hostHeader);
-  const handle = isAnonymousHost(hostname) ? sim.defaultOrg : sim.findOrg(hostname);
+  const { hostname, handle } = sim.orgForHost(hostHeader);
   if (!handle) return sendError(res, 'E0000007', `Not found: Resource not found: ${hostname} (Org)`);
   const org = handle.runtime;
   const method = req.method ?? 'GET';

@@ -6,7 +6,6 @@ import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { oktaError } from './errors.js';
 import { sleep } from './faults.js';
-import { hostnameOf, isAnonymousHost } from './host.js';
 import type { ServiceAppRecord } from './model.js';
 import type { OrgRuntime } from './org.js';
 import type { OktaSimulator } from './simulator.js';
@@ -187,8 +186,7 @@ export async function handleToken(
   res: ServerResponse,
 ): Promise<void> {
   const hostHeader = req.headers.host ?? '127.0.0.1';
-  const hostname = hostnameOf(hostHeader);
-  const handle = isAnonymousHost(hostname) ? sim.defaultOrg : sim.findOrg(hostname);
+  const { hostname, handle } = sim.orgForHost(hostHeader);
   if (!handle) {
     req.resume();
     const e = oktaError('E0000007', `Not found: Resource not found: ${hostname} (Org)`);

@@ -1,6 +1,7 @@
 import type { Faults } from './faults.js';
 import { type GenerateOptions, generateOrg, type IssuedToken } from './generate/generate-org.js';
 import type { OrgCounts, SizePreset } from './generate/presets.js';
+import { hostnameOf, isAnonymousHost } from './host.js';
 import type {
   ApiTokenRecord,
   AppRecord,
@@ -256,6 +257,12 @@ export class OktaSimulator {
 
   findOrg(domain: string): OrgHandle | undefined {
     return this.orgs.get(domain.toLowerCase());
+  }
+
+  /** The org a request's Host header names (the default org for an IP or `localhost`). */
+  orgForHost(hostHeader: string | undefined): { hostname: string; handle: OrgHandle | undefined } {
+    const hostname = hostnameOf(hostHeader ?? '127.0.0.1');
+    return { hostname, handle: isAnonymousHost(hostname) ? this.defaultOrg : this.findOrg(hostname) };
   }
 
   hasOrg(domain: string): boolean {
