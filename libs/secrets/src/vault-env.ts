@@ -1,4 +1,4 @@
-import { createSecretStore, type SecretStore } from './secret-store.js';
+import { createSecretStore, type SecretStore, type SecretStoreOptions } from './secret-store.js';
 import type { VaultAuth } from './vault-session.js';
 
 /** The Vault variables a service reads (`vaultConfigProperties` in libs/config declares them). */
@@ -25,12 +25,17 @@ export function vaultAuthFromEnv(env: VaultEnv): VaultAuth {
     : { method: 'token', token: env.VAULT_TOKEN ?? '' };
 }
 
-/** The Okta token store of a service, configured from its environment. */
-export function createSecretStoreFromEnv(env: VaultEnv): SecretStore {
-  return createSecretStore({
+/** Where a service's secrets live (Vault, KV v2 mount, path prefix, auth), from its environment. */
+export function secretStoreOptionsFromEnv(env: VaultEnv): SecretStoreOptions {
+  return {
     endpoint: env.VAULT_ADDR,
     mount: env.VAULT_KV_MOUNT,
     ...(env.VAULT_PATH_PREFIX ? { pathPrefix: env.VAULT_PATH_PREFIX } : {}),
     auth: vaultAuthFromEnv(env),
-  });
+  };
+}
+
+/** The Okta token store of a service, configured from its environment. */
+export function createSecretStoreFromEnv(env: VaultEnv): SecretStore {
+  return createSecretStore(secretStoreOptionsFromEnv(env));
 }

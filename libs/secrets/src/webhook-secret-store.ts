@@ -2,7 +2,7 @@ import { AppError, NotFoundError } from '@appgov/errors';
 import { createKvV2 } from './kv-v2.js';
 import { webhookSecretLocation } from './secret-paths.js';
 import type { SecretStoreOptions } from './secret-store.js';
-import { type VaultEnv, vaultAuthFromEnv } from './vault-env.js';
+import { secretStoreOptionsFromEnv, type VaultEnv } from './vault-env.js';
 
 /** Webhook signing secrets in Vault KV v2, beside the tenant's Okta credentials (N3). */
 export interface WebhookSecretStore {
@@ -47,10 +47,5 @@ export function createWebhookSecretStore(options: SecretStoreOptions): WebhookSe
 
 /** The webhook secret store of a service, configured from its environment. */
 export function createWebhookSecretStoreFromEnv(env: VaultEnv): WebhookSecretStore {
-  return createWebhookSecretStore({
-    endpoint: env.VAULT_ADDR,
-    mount: env.VAULT_KV_MOUNT,
-    ...(env.VAULT_PATH_PREFIX ? { pathPrefix: env.VAULT_PATH_PREFIX } : {}),
-    auth: vaultAuthFromEnv(env),
-  });
+  return createWebhookSecretStore(secretStoreOptionsFromEnv(env));
 }
