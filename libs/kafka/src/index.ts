@@ -1,5 +1,6 @@
 export * from './consumer-metrics.js';
 export * from './consumer-runner.js';
+export * from './consumer-types.js';
 export * from './create-topics.js';
 export * from './event-producer.js';
 export * from './kafka-client.js';
