@@ -9,7 +9,6 @@ import type { Context } from '@opentelemetry/api';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { KafkaLogger } from './kafka-logger.js';
-import type { BackoffOptions } from './retry-backoff.js';
 
 /** Where a consumed message came from. */
 export interface MessageOrigin {
@@ -65,6 +64,14 @@ export interface EventRegistry {
 
 /** The contracts' own registry. */
 export const contractsRegistry: EventRegistry = { isKnownType: isEventType, validate: validateEvent };
+
+/** Exponential backoff settings of a consumer's retries (equal jitter, so replicas spread). */
+export interface BackoffOptions {
+  /** Delay before the second attempt, in ms (default 200). */
+  baseMs?: number;
+  /** Upper bound of any delay, in ms (default 10 000). */
+  maxMs?: number;
+}
 
 /** Options of `runConsumer`. */
 export interface RunConsumerOptions {

@@ -1,8 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DlqAttempt } from '@appgov/contracts';
-import { AppError, errorMessage, isDependencyOutage, isRetryable } from '@appgov/errors';
+import {
+  AppError,
+  type BackoffPolicy,
+  backoffDelayMs,
+  errorMessage,
+  isDependencyOutage,
+  isRetryable,
+} from '@appgov/errors';
 import type { ConsumerMetrics } from './consumer-metrics.js';
+import type { BackoffOptions } from './consumer-types.js';
 import type { KafkaLogger } from './kafka-logger.js';
-import { type BackoffOptions, backoffDelay, sleep } from './retry-backoff.js';
 
 /** null: an attempt succeeded; the failed attempts when the policy gave up; 'aborted' on stop(). */
 export type RetryResult = DlqAttempt[] | null | 'aborted';
@@ -23,8 +31,8 @@ interface RetryPolicyOptions {
   signal: AbortSignal;
 }
 
-// Longest pause between two tries of a message whose dependency is down.
-const OUTAGE_MAX_DELAY_MS = 10_000;
+// A message whose dependency is down tries again at most every 10 s.
+const OUTAGE_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000, jitter: 'equal' };
 
 /**
  * Bounded retries with backoff; a non-retryable error gives up at once. Outages of Kafka, Postgres
@@ -32,6 +40,12 @@ const OUTAGE_MAX_DELAY_MS = 10_000;
  */
 export function createRetryPolicy(options: RetryPolicyOptions): WithRetries {
   const { maxAttempts, metrics, logger, signal } = options;
+  // Equal jitter keeps a floor under each wait while replicas still spread.
+  const policy: BackoffPolicy = {
+    baseMs: options.backoff?.baseMs ?? 200,
+    maxMs: options.backoff?.maxMs ?? 10_000,
+    jitter: 'equal',
+  };
   return async (label, topic, heartbeat, attempt) => {
     const failures: DlqAttempt[] = [];
     let outageTries = 0;
@@ -49,7 +63,7 @@ export function createRetryPolicy(options: RetryPolicyOptions): WithRetries {
           outageTries += 1;
           if (outageTries === 1 || outageTries % 10 === 0)
             logger.warn({ ...label, attempt: n, outageTries, err: error }, 'handler waits for a dependency');
-          delay = backoffDelay(outageTries, { baseMs: 500, maxMs: OUTAGE_MAX_DELAY_MS });
+          delay = backoffDelayMs(outageTries, OUTAGE_BACKOFF);
         } else {
           failures.push({
             at: new Date().toISOString(),
@@ -59,14 +73,18 @@ export function createRetryPolicy(options: RetryPolicyOptions): WithRetries {
           const retryable = isRetryable(error);
           logger.warn({ ...label, attempt: n, maxAttempts, retryable, err: error }, 'handler failed');
           if (!retryable || n === maxAttempts) break;
-          delay = backoffDelay(n, options.backoff);
+          delay = backoffDelayMs(n, policy);
           n += 1;
         }
         // While Kafka itself is away the heartbeat fails too, and the wait goes on regardless; otherwise
         // its error (a rebalance) ends the batch as before.
         if (outage) await heartbeat().catch(() => undefined);
         else await heartbeat();
-        if (!(await sleep(delay, signal))) return 'aborted';
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          return 'aborted';
+        }
       }
     }
     return failures;

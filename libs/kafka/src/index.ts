@@ -6,6 +6,5 @@ export * from './event-producer.js';
 export * from './kafka-client.js';
 export * from './kafka-logger.js';
 export * from './message-headers.js';
-export * from './retry-backoff.js';
 export * from './topic-admin.js';
 export * from './trace-context.js';
