@@ -221,7 +221,6 @@ export class OutboxRelay {
       // Rows committed while that round ran: no wake-up could reach it, so go again at once rather
       // than leave them for a whole poll interval.
       if (failures === 0 && this.#notified) continue;
-      // No jitter: one relay drains a schema at a time, so there is no herd to spread.
       const delay =
         failures === 0
           ? this.#pollIntervalMs
