@@ -1,7 +1,7 @@
 import type { AppLogger } from '@appgov/telemetry';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,8 +10,8 @@ declare module 'fastify' {
 }
 
 /** A Redis client that connects on `connect()` and logs (never throws) connection errors. */
-export function createRedis(url: string, logger: AppLogger): Redis {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+export function createRedis(url: string, logger: AppLogger, options: RedisOptions = {}): Redis {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, ...options });
   redis.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis error'));
   return redis;
 }

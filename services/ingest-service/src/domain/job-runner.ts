@@ -7,6 +7,7 @@ import { isDependencyOutage } from '@appgov/errors';
 import { assertValidEvent } from '@appgov/kafka';
 import type { OktaClientFactory, OktaCredential } from '@appgov/okta-client';
 import type { StoredOktaCredential } from '@appgov/secrets';
+import type { Clock } from '@appgov/service';
 import { extractContext, withSpan } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
 import type { ConnectionLeases } from './connection-lease.js';
@@ -28,6 +29,7 @@ import {
 const MAX_OUTAGE_ATTEMPTS = 10;
 
 export interface JobRunnerDeps extends SyncEngineDeps {
+  clock: Clock;
   leases: ConnectionLeases;
   secrets: { getOktaCredential(tenantId: string, connectionId: string): Promise<StoredOktaCredential> };
   okta: OktaClientFactory;
@@ -213,7 +215,7 @@ export class JobRunner {
       const client = this.#d.okta.forOrg(job.domain, oktaCredentialOf(stored));
       const result = await runSync(this.#d, job, client, abort.signal, progress);
       abort.signal.throwIfAborted();
-      const finishedAt = new Date();
+      const finishedAt = this.#d.clock.now();
       const startedAt = job.startedAt ?? finishedAt;
       const durationMs = Math.max(0, finishedAt.getTime() - startedAt.getTime());
       const data = {
