@@ -12,7 +12,8 @@ import { extractContext, withSpan } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
 import type { ConnectionLeases } from './connection-lease.js';
 import type { IngestDatabase } from './ingest.tables.js';
-import { recordEvent, runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
+import { recordEvent } from './record-event.js';
+import { runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
 import { enqueueCompleted, enqueueFailed, enqueueStarted } from './sync-events.js';
 import { failureOf, JobStop } from './sync-failure.js';
 import {
@@ -20,6 +21,7 @@ import {
   getCheckpoints,
   heartbeat,
   lockClaimable,
+  lockOwnRunningJob,
   markRunning,
   requeue,
   type SyncJob,
@@ -291,14 +293,7 @@ export class JobRunner {
   /** Writes a terminal state only while this worker still owns the job. */
   async #finish(job: SyncJob, write: (trx: Transaction<IngestDatabase>) => Promise<void>): Promise<void> {
     await this.#d.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('sync_jobs')
-        .select(['state', 'worker_id'])
-        .where('sync_id', '=', job.syncId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row || row.state !== 'running' || row.worker_id !== this.workerId) return;
-      await write(trx);
+      if (await lockOwnRunningJob(trx, job.syncId, this.workerId)) await write(trx);
     });
   }
 }

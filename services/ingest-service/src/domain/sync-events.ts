@@ -4,7 +4,7 @@ import type { AnyCloudEvent, CloudEvent, Dataset, TopicId } from '@appgov/contra
 import { type Clock, enqueueEvents } from '@appgov/service';
 import type { Transaction } from 'kysely';
 import type { IngestDatabase } from './ingest.tables.js';
-import { recordEvent } from './sync-engine.js';
+import { recordEvent } from './record-event.js';
 import type { SyncFailureReason } from './sync-failure.js';
 import type { SyncJob } from './sync-job.repository.js';
 
