@@ -1,43 +1,34 @@
-import { pingDb } from '@appgov/db';
-import { buildHttpApp, type HttpApp } from '@appgov/http';
+import { buildHttpApp, type HttpApp, type ReadinessCheck } from '@appgov/http';
+import { authOptions } from '@appgov/service';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { CatalogConfig } from './config.js';
+import type { Config } from './config.js';
 import { registerCatalogRoutes } from './routes/catalog.routes.js';
 
-/** What the HTTP app is built from (tests inject their own). */
-export interface AppDeps {
-  config: CatalogConfig;
+/** What {@link buildApp} needs. */
+export interface AppOptions {
+  config: Readonly<Config>;
   db: Kysely<any>;
   logger: AppLogger;
   registry: Registry;
-  redis?: Redis | undefined;
-  redisKeyPrefix?: string | undefined;
-  /** Extra readiness checks (Kafka). */
-  readiness?: Record<string, () => Promise<unknown>>;
+  redis: Redis;
+  /** The `/readyz` checks (the infrastructure plugins add one per dependency). */
+  readiness: Record<string, ReadinessCheck>;
 }
 
 /** Builds the catalog's fastify app (never listens). */
-export async function buildApp(deps: AppDeps): Promise<HttpApp> {
-  const { config } = deps;
+export async function buildApp(options: AppOptions): Promise<HttpApp> {
+  const { config } = options;
   const app = await buildHttpApp({
     name: 'catalog-service',
-    logger: deps.logger,
-    registry: deps.registry,
-    auth: {
-      hs256Secret: config.JWT_HS256_SECRET,
-      jwksUrl: config.JWT_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    },
-    readiness: {
-      postgres: () => pingDb(deps.db),
-      ...(deps.redis ? { redis: () => deps.redis!.ping() } : {}),
-      ...deps.readiness,
-    },
-    ...(deps.redis ? { redis: deps.redis, rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE } } : {}),
-    ...(deps.redisKeyPrefix ? { redisKeyPrefix: deps.redisKeyPrefix } : {}),
+    logger: options.logger,
+    registry: options.registry,
+    auth: authOptions(config),
+    readiness: options.readiness,
+    redis: options.redis,
+    redisKeyPrefix: config.REDIS_KEY_PREFIX,
+    rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE },
     swagger: {
       title: 'Appgov catalog API',
       version: '1.0.0',
@@ -45,6 +36,6 @@ export async function buildApp(deps: AppDeps): Promise<HttpApp> {
         'The app inventory of every connected Okta org, its findings and per-connection summaries.',
     },
   });
-  registerCatalogRoutes(app, deps.db);
+  registerCatalogRoutes(app, options.db);
   return app;
 }

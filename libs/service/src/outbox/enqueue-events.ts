@@ -1,7 +1,24 @@
 import { type AnyCloudEvent, eventSchemas, messageKey, type TopicId } from '@appgov/contracts';
-import { enqueueOutbox } from '@appgov/db';
+import { enqueueOutbox, type OutboxMessage } from '@appgov/db';
 import { assertValidEvent, CLOUDEVENTS_CONTENT_TYPE } from '@appgov/kafka';
 import type { Transaction } from 'kysely';
+
+/**
+ * The outbox message of a domain event: validated against its contract (throws
+ * `EVENT_SCHEMA_INVALID`), topic and key from the contracts registry, CloudEvents headers.
+ */
+export function eventOutboxMessage(
+  event: AnyCloudEvent,
+  topics: Readonly<Record<TopicId, string>>,
+): OutboxMessage {
+  assertValidEvent(event);
+  return {
+    topic: topics[eventSchemas[event.type].topic],
+    key: messageKey(event),
+    value: event,
+    headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_type: event.type, ce_id: event.id },
+  };
+}
 
 /**
  * Adds domain events to the outbox inside `trx`, so they are published if and only if the state
@@ -14,14 +31,7 @@ export async function enqueueEvents(
   events: readonly AnyCloudEvent[],
   topics: Readonly<Record<TopicId, string>>,
 ): Promise<void> {
-  for (const event of events) assertValidEvent(event);
-  await enqueueOutbox(
-    trx,
-    events.map((event) => ({
-      topic: topics[eventSchemas[event.type].topic],
-      key: messageKey(event),
-      value: event,
-      headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_type: event.type, ce_id: event.id },
-    })),
-  );
+  // Built (and validated) before anything is written: one invalid event enqueues none.
+  const messages = events.map((event) => eventOutboxMessage(event, topics));
+  await enqueueOutbox(trx, messages);
 }
