@@ -1,13 +1,14 @@
 import {
-  type AuthOptions,
   buildHttpApp,
   type HttpApp,
   PROBLEM_CONTENT_TYPE,
   type ReadinessCheck,
   toProblem,
 } from '@appgov/http';
+import { authOptions } from '@appgov/service';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
 import type { ConnectionDeps } from './domain/connection.service.js';
 import { PublicUpstreamError } from './domain/okta-validation.js';
 import { registerConnectionRoutes } from './routes/connections.routes.js';
@@ -15,14 +16,13 @@ import { registerOperatorRoutes } from './routes/operator.routes.js';
 
 /** What {@link buildApp} needs: the use-case deps plus the HTTP cross-cutting pieces. */
 export interface AppOptions {
+  config: Readonly<Config>;
   deps: ConnectionDeps;
   logger: AppLogger;
   registry: Registry;
-  auth: AuthOptions;
-  redis?: Redis;
-  redisKeyPrefix?: string;
-  rateLimitPerMinute?: number;
-  readiness?: Record<string, ReadinessCheck>;
+  redis: Redis;
+  /** The `/readyz` checks (the infrastructure plugins add one per dependency). */
+  readiness: Record<string, ReadinessCheck>;
 }
 
 /** Builds the connection-service fastify app (never listens; tests use `app.inject`). */
@@ -31,11 +31,11 @@ export async function buildApp(options: AppOptions): Promise<HttpApp> {
     name: 'connection-service',
     logger: options.logger,
     registry: options.registry,
-    auth: options.auth,
-    ...(options.redis ? { redis: options.redis } : {}),
-    ...(options.redisKeyPrefix ? { redisKeyPrefix: options.redisKeyPrefix } : {}),
-    ...(options.rateLimitPerMinute ? { rateLimit: { perMinute: options.rateLimitPerMinute } } : {}),
-    readiness: options.readiness ?? {},
+    auth: authOptions(options.config),
+    redis: options.redis,
+    redisKeyPrefix: options.config.REDIS_KEY_PREFIX,
+    rateLimit: { perMinute: options.config.RATE_LIMIT_PER_MINUTE },
+    readiness: options.readiness,
     swagger: {
       title: 'Appgov connection-service',
       version: '1.0.0',

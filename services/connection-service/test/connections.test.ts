@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import t from 'tap';
 import { handle } from '../src/consumers/sync-status.consumer.js';
 import { scheduleDueSyncs } from '../src/domain/sync-scheduler.js';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 const base = '/v1/integrations/okta/connections';
 

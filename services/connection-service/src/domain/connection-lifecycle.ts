@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@appgov/errors';
+import { enqueueEvents } from '@appgov/service';
 import {
   domainConnected,
   findConnection,
@@ -16,10 +17,10 @@ import {
   notFound,
   requireConnectionId,
 } from './connection.service.js';
+import { connectionEvents } from './connection-events.js';
 import { getConnection } from './connection-queries.js';
 import { type CredentialInput, prepareCredential } from './credential.js';
 import { normaliseOktaDomain } from './okta-domain.js';
-import { enqueueConnectionEvents } from './outbox-events.js';
 import { nextSyncAt } from './schedule.js';
 import { cancelCurrentInTx, requestSyncInTx } from './sync-requests.js';
 import { syncIntervalOf } from './tenant-settings.repository.js';
@@ -49,7 +50,7 @@ export async function addConnection(
   const { validated } = credential;
   const id = randomUUID();
   const { version } = await deps.secrets.putOktaCredential(actor.tenant, id, credential.stored);
-  const now = deps.clock();
+  const now = deps.clock.now();
   try {
     await deps.db.transaction().execute(async (trx) => {
       const interval = await syncIntervalOf(trx, actor.tenant, deps.settings.syncIntervalSeconds);
@@ -70,24 +71,28 @@ export async function addConnection(
         status: 'in_progress',
         next_sync_at: nextSyncAt(now, interval, deps.settings.jitterRatio, deps.random),
       });
-      await enqueueConnectionEvents(trx, deps.topics, [
-        {
-          type: 'connection.created',
-          tenantId: actor.tenant,
-          connectionId: id,
-          time: now,
-          data: {
-            connectionId: id,
+      await enqueueEvents(
+        trx,
+        connectionEvents([
+          {
+            type: 'connection.created',
             tenantId: actor.tenant,
-            domain,
-            provider: 'okta',
-            createdBy: actorOf(actor),
-            createdAt: now.toISOString(),
-            tokenFingerprint: credential.fingerprint,
-            ...(validated.adminRole ? { adminRole: validated.adminRole } : {}),
+            connectionId: id,
+            time: now,
+            data: {
+              connectionId: id,
+              tenantId: actor.tenant,
+              domain,
+              provider: 'okta',
+              createdBy: actorOf(actor),
+              createdAt: now.toISOString(),
+              tokenFingerprint: credential.fingerprint,
+              ...(validated.adminRole ? { adminRole: validated.adminRole } : {}),
+            },
           },
-        },
-      ]);
+        ]),
+        deps.topics,
+      );
       await requestSyncInTx(deps, trx, { id, tenant_id: actor.tenant, domain }, 'initial', now, actor);
     });
   } catch (error) {
@@ -127,7 +132,7 @@ export async function updateToken(
   const credential = await prepareCredential(deps.okta, before.domain, input);
   const { validated, fingerprint } = credential;
   const { version } = await deps.secrets.putOktaCredential(actor.tenant, id, credential.stored);
-  const now = deps.clock();
+  const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     const row = await lockLiveConnection(trx, actor.tenant, id);
     if (!row) throw notFound();
@@ -140,22 +145,26 @@ export async function updateToken(
       admin_role: validated.adminRole,
       permission_warnings: JSON.stringify(validated.warnings),
     });
-    await enqueueConnectionEvents(trx, deps.topics, [
-      {
-        type: 'connection.token-updated',
-        tenantId: actor.tenant,
-        connectionId: id,
-        time: now,
-        data: {
-          connectionId: id,
+    await enqueueEvents(
+      trx,
+      connectionEvents([
+        {
+          type: 'connection.token-updated',
           tenantId: actor.tenant,
-          domain: row.domain,
-          updatedBy: actorOf(actor),
-          tokenFingerprint: fingerprint,
-          ...(validated.adminRole ? { adminRole: validated.adminRole } : {}),
+          connectionId: id,
+          time: now,
+          data: {
+            connectionId: id,
+            tenantId: actor.tenant,
+            domain: row.domain,
+            updatedBy: actorOf(actor),
+            tokenFingerprint: fingerprint,
+            ...(validated.adminRole ? { adminRole: validated.adminRole } : {}),
+          },
         },
-      },
-    ]);
+      ]),
+      deps.topics,
+    );
     await requestSyncInTx(deps, trx, row, 'token-updated', now, actor);
   });
   deps.logger.info(
@@ -182,7 +191,7 @@ export async function deleteConnection(deps: ConnectionDeps, actor: Actor, id: s
   // Vault first: if the transaction then fails, a retry finds the row and finishes the job.
   await deps.secrets.destroyOktaToken(actor.tenant, id);
   if (row.deleted_at) return;
-  const now = deps.clock();
+  const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     const live = await lockLiveConnection(trx, actor.tenant, id);
     if (!live) return; // a concurrent delete won
@@ -193,29 +202,33 @@ export async function deleteConnection(deps: ConnectionDeps, actor: Actor, id: s
       current_sync_id: null,
       next_sync_at: null,
     });
-    await enqueueConnectionEvents(trx, deps.topics, [
-      {
-        type: 'connection.deleted',
-        tenantId: actor.tenant,
-        connectionId: id,
-        time: now,
-        data: {
-          connectionId: id,
+    await enqueueEvents(
+      trx,
+      connectionEvents([
+        {
+          type: 'connection.deleted',
           tenantId: actor.tenant,
-          domain: live.domain,
-          deletedBy: actorOf(actor),
-          deletedAt: now.toISOString(),
+          connectionId: id,
+          time: now,
+          data: {
+            connectionId: id,
+            tenantId: actor.tenant,
+            domain: live.domain,
+            deletedBy: actorOf(actor),
+            deletedAt: now.toISOString(),
+          },
         },
-      },
-      // Ingest may hold a lease for a sync we never recorded as current; cancel whatever runs.
-      {
-        type: 'sync.cancel-requested',
-        tenantId: actor.tenant,
-        connectionId: id,
-        time: now,
-        data: { reason: 'connection-deleted' },
-      },
-    ]);
+        // Ingest may hold a lease for a sync we never recorded as current; cancel whatever runs.
+        {
+          type: 'sync.cancel-requested',
+          tenantId: actor.tenant,
+          connectionId: id,
+          time: now,
+          data: { reason: 'connection-deleted' },
+        },
+      ]),
+      deps.topics,
+    );
   });
   deps.logger.info({ connectionId: id, tenant: actor.tenant }, 'connection deleted');
 }

@@ -15,7 +15,7 @@ export async function getConnection(deps: QueryDeps, tenant: string, id: string)
   return connectionView(
     row,
     await findSyncRun(deps.db, row.current_sync_id),
-    deps.clock(),
+    deps.clock.now(),
     deps.settings.stale,
   );
 }
@@ -26,7 +26,7 @@ export async function listConnections(deps: QueryDeps, tenant: string) {
   const currentIds = rows.map((r) => r.current_sync_id).filter((x): x is string => x !== null);
   const runs = await findSyncRuns(deps.db, currentIds);
   const byId = new Map(runs.map((r) => [r.sync_id, r]));
-  const now = deps.clock();
+  const now = deps.clock.now();
   return rows.map((r) =>
     connectionView(
       r,

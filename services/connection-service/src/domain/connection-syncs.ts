@@ -18,7 +18,7 @@ function blocks(run: SyncRunRow | null, now: Date, stale: StaleThresholds): bool
 /** C10 "sync now": 409 SYNC_ALREADY_RUNNING while a sync runs. */
 export async function syncNow(deps: ConnectionDeps, actor: Actor, id: string) {
   requireConnectionId(id);
-  const now = deps.clock();
+  const now = deps.clock.now();
   const syncId = await deps.db.transaction().execute(async (trx) => {
     const row = await lockLiveConnection(trx, actor.tenant, id);
     if (!row) throw notFound();

@@ -2,6 +2,7 @@ import type { TopicId } from '@appgov/contracts';
 import { ConflictError, NotFoundError } from '@appgov/errors';
 import type { OktaClientFactory } from '@appgov/okta-client';
 import type { SecretStore } from '@appgov/secrets';
+import type { Clock } from '@appgov/service';
 import type { AppLogger } from '@appgov/telemetry';
 import type { Kysely } from 'kysely';
 import type { Database } from './connection.table.js';
@@ -17,7 +18,7 @@ export interface ConnectionDeps {
   secrets: SecretStore;
   okta: OktaClientFactory;
   topics: Readonly<Record<TopicId, string>>;
-  clock: () => Date;
+  clock: Clock;
   random: () => number;
   logger: AppLogger;
   settings: {

@@ -14,7 +14,7 @@ export async function operatorList(
     status: filter.status as ConnectionStatus | undefined,
     limit: filter.limit,
   });
-  const now = deps.clock();
+  const now = deps.clock.now();
   return rows.map((r) => {
     const current =
       r.sync_id && r.requested_at && r.outcome && r.trigger

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { enqueueEvents } from '@appgov/service';
 import type { Transaction } from 'kysely';
 import { updateConnection } from './connection.repository.js';
 import { type Actor, actorOf, type ConnectionDeps } from './connection.service.js';
 import type { ConnectionRow, Database } from './connection.table.js';
-import { enqueueConnectionEvents } from './outbox-events.js';
+import { connectionEvents } from './connection-events.js';
 import { findSyncRun, insertSyncRun, updateSyncRun } from './sync-run.repository.js';
 import type { SyncTrigger } from './sync-run.table.js';
 
@@ -30,15 +31,19 @@ export async function requestSyncInTx(
     outcome: 'requested',
   });
   await updateConnection(trx, connection.id, { current_sync_id: syncId });
-  await enqueueConnectionEvents(trx, deps.topics, [
-    {
-      type: 'sync.requested',
-      tenantId: connection.tenant_id,
-      connectionId: connection.id,
-      time: now,
-      data: { syncId, trigger, domain: connection.domain, ...(by ? { requestedBy: actorOf(by) } : {}) },
-    },
-  ]);
+  await enqueueEvents(
+    trx,
+    connectionEvents([
+      {
+        type: 'sync.requested',
+        tenantId: connection.tenant_id,
+        connectionId: connection.id,
+        time: now,
+        data: { syncId, trigger, domain: connection.domain, ...(by ? { requestedBy: actorOf(by) } : {}) },
+      },
+    ]),
+    deps.topics,
+  );
   return syncId;
 }
 
@@ -60,13 +65,17 @@ export async function cancelCurrentInTx(
     updated_at: now,
   });
   await updateConnection(trx, connection.id, { current_sync_id: null });
-  await enqueueConnectionEvents(trx, deps.topics, [
-    {
-      type: 'sync.cancel-requested',
-      tenantId: connection.tenant_id,
-      connectionId: connection.id,
-      time: now,
-      data: { syncId: current.sync_id, reason },
-    },
-  ]);
+  await enqueueEvents(
+    trx,
+    connectionEvents([
+      {
+        type: 'sync.cancel-requested',
+        tenantId: connection.tenant_id,
+        connectionId: connection.id,
+        time: now,
+        data: { syncId: current.sync_id, reason },
+      },
+    ]),
+    deps.topics,
+  );
 }

@@ -13,7 +13,7 @@ import { syncIntervalOf } from './tenant-settings.repository.js';
  * (only their next time moves). Returns the number of syncs requested.
  */
 export async function scheduleDueSyncs(deps: ConnectionDeps, batch: number): Promise<number> {
-  const now = deps.clock();
+  const now = deps.clock.now();
   const runningSince = new Date(now.getTime() - deps.settings.stale.runningStaleAfterMs);
   return deps.db.transaction().execute(async (trx) => {
     const due = await lockDueConnections(trx, now, batch);
