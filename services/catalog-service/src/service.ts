@@ -1,18 +1,8 @@
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, type OutboxRelay } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, runConsumer } from '@appgov/kafka';
-import {
-  type Clock,
-  createRedis,
-  dbPlugin,
-  kafkaPlugin,
-  outboxRelayPlugin,
-  type ReadinessCheck,
-  readinessPlugin,
-  redisPlugin,
-  systemClock,
-} from '@appgov/service';
+import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import {
   type AppLogger,
   createLogger,
@@ -26,6 +16,7 @@ import type { Config } from './config.js';
 import { handle as handleConnectionEvent } from './consumers/connections.consumer.js';
 import { handle as handleRecords } from './consumers/okta-records.consumer.js';
 import { catalogMigrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 
 /** Test seams: everything else comes from the config. */
 export interface ServiceOverrides {
@@ -59,7 +50,6 @@ export async function createService(
   const logger = overrides.logger ?? createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
   const registry = overrides.registry ?? createMetricsRegistry('catalog-service');
   const clock = overrides.clock ?? systemClock;
-  const now = () => clock.now();
   const withKafka = !overrides.withoutKafka;
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const db = createDb<any>({
@@ -69,24 +59,12 @@ export async function createService(
     applicationName: 'catalog-service',
   });
   const redis = createRedis(config.REDIS_URL, logger);
-  const readiness: Record<string, ReadinessCheck> = {};
-  const app = await buildApp({ config, db, logger, registry, redis, readiness });
-  await app.register(readinessPlugin, { checks: readiness });
-  await app.register(dbPlugin, { db });
-  await app.register(redisPlugin, { redis });
-  if (withKafka) {
-    await app.register(kafkaPlugin, {
-      client: createKafka({ clientId: 'catalog-service', brokers: config.KAFKA_BROKERS, logger }),
-      logger,
-    });
-    await app.register(outboxRelayPlugin, {
-      logger,
-      registry,
-      pollIntervalMs: overrides.relayPollMs ?? 1000,
-      listenConnectionString: config.DATABASE_URL,
-      batchSize: 500,
-    });
-  }
+  const app = await buildApp({ config, db, logger, registry, redis });
+  await registerInfrastructure(
+    app,
+    { config, db, redis, logger, registry },
+    { enabled: withKafka, relayPollMs: overrides.relayPollMs ?? 1000 },
+  );
   const relay = withKafka ? app.outboxRelay : undefined;
   const rows = defineCounter(registry, {
     name: 'appgov_catalog_rows_written_total',
@@ -96,7 +74,7 @@ export async function createService(
   const recordsDeps = {
     db,
     topics,
-    now,
+    clock,
     logger,
     rules: { superAdminThreshold: config.SUPER_ADMIN_THRESHOLD },
     onRows: (dataset: Dataset, n: number) => rows.inc({ dataset }, n),

@@ -5,6 +5,7 @@ import {
   type Dataset,
   type TopicId,
 } from '@appgov/contracts';
+import type { Clock } from '@appgov/service';
 import type { AppLogger } from '@appgov/telemetry';
 import { sql, type Transaction } from 'kysely';
 import { changedAppStates, refreshAssignmentCounts } from './apps.repository.js';
@@ -37,7 +38,7 @@ type Trx = Transaction<CatalogDatabase>;
 export interface ApplyDeps {
   topics: Readonly<Record<TopicId, string>>;
   rules: FindingRules;
-  now: () => Date;
+  clock: Clock;
   logger?: AppLogger;
   /** Called with the number of rows written per dataset (metrics). */
   onRows?: (dataset: Dataset, rows: number) => void;
@@ -141,7 +142,7 @@ async function applyRun(
   const admitted = await admitSync(trx, scope);
   if (!admitted) return;
   const { progress } = admitted;
-  const outbox = new OutboxBatch(deps.topics, scope.tenantId, scope.connectionId, deps.now());
+  const outbox = new OutboxBatch(deps.topics, scope.tenantId, scope.connectionId, deps.clock.now());
   let pending: PendingBatches | null = null;
   let changed = false;
   const applyPending = async () => {
