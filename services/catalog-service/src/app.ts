@@ -4,12 +4,13 @@ import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
+import type { CatalogDatabase } from './domain/tables/catalog.database.js';
 import { registerCatalogRoutes } from './routes/catalog.routes.js';
 
 /** What {@link buildApp} needs. */
 export interface AppOptions {
   config: Readonly<Config>;
-  db: Kysely<any>;
+  db: Kysely<CatalogDatabase>;
   logger: AppLogger;
   registry: Registry;
   redis: Redis;

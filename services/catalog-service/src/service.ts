@@ -15,6 +15,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { handle as handleConnectionEvent } from './consumers/connections.consumer.js';
 import { handle as handleRecords } from './consumers/okta-records.consumer.js';
+import type { CatalogDatabase } from './domain/tables/catalog.database.js';
 import { catalogMigrations } from './migrations/index.js';
 import { registerInfrastructure } from './plugins/infrastructure.js';
 
@@ -33,7 +34,7 @@ export interface ServiceOverrides {
 export interface Service {
   app: HttpApp;
   logger: AppLogger;
-  db: Kysely<any>;
+  db: Kysely<CatalogDatabase>;
   relay: OutboxRelay | undefined;
   consumers: ConsumerRunner[];
   /** Migrates, ensures topics, starts the relay and both consumers (does not listen). */
@@ -52,7 +53,7 @@ export async function createService(
   const clock = overrides.clock ?? systemClock;
   const withKafka = !overrides.withoutKafka;
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
-  const db = createDb<any>({
+  const db = createDb<CatalogDatabase>({
     connectionString: config.DATABASE_URL,
     schema: config.DB_SCHEMA,
     max: config.DB_POOL_MAX,

@@ -26,8 +26,8 @@ export function eventOutboxMessage(
  * transaction); its topic and key come from the contracts registry; `enqueueOutbox` writes
  * `traceparent`.
  */
-export async function enqueueEvents(
-  trx: Transaction<any>,
+export async function enqueueEvents<DB>(
+  trx: Transaction<DB>,
   events: readonly AnyCloudEvent[],
   topics: Readonly<Record<TopicId, string>>,
 ): Promise<void> {

@@ -5,7 +5,10 @@ import type { Kysely } from 'kysely';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The service's kysely handle (its own schema). */
+    /**
+     * The service's kysely handle, untyped: this library serves every schema (like libs/db's relay);
+     * services keep their typed handle themselves.
+     */
     db: Kysely<any>;
   }
 }

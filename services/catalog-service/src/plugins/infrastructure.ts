@@ -7,9 +7,9 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 
 /** The clients the service built; the plugins own their readiness checks and closing. */
-export interface Infrastructure {
+export interface Infrastructure<DB> {
   config: Readonly<Config>;
-  db: Kysely<any>;
+  db: Kysely<DB>;
   redis: Redis;
   logger: AppLogger;
   registry: Registry;
@@ -19,9 +19,9 @@ export interface Infrastructure {
  * The infrastructure catalog-service needs, as named plugins whose declared dependencies make a wrong
  * order fail at boot: Postgres, Redis and, unless an HTTP-only test turns it off, Kafka and the outbox relay.
  */
-export async function registerInfrastructure(
+export async function registerInfrastructure<DB>(
   app: HttpApp,
-  { config, db, redis, logger, registry }: Infrastructure,
+  { config, db, redis, logger, registry }: Infrastructure<DB>,
   kafka: { enabled: boolean; relayPollMs: number },
 ): Promise<void> {
   await app.register(dbPlugin, { db });
