@@ -64,15 +64,20 @@ t.test('connection-service failure paths', async (t) => {
   });
 
   await t.test('Okta 429 during validation', async (t) => {
-    const org = h.okta.sim.org('acme.okta.com');
-    org.setFaults({ stormUntil: Date.now() + 10 * 60_000 });
+    // An org of its own: the pacer's budget (shared Redis, keyed by domain) closes its bucket until
+    // the 429's Reset, and no other test or run may meet that.
+    const domain = `storm-${randomUUID().slice(0, 8)}.okta.com`;
+    const org = h.okta.sim.createOrg({ domain, seed: 5, size: 'tiny' });
+    // The 429's Reset is the storm's end: kept short, so the bucket the pacer closes until then
+    // does not hold anything else up for long. The harness client tries once, so the 429 is final.
+    org.setFaults({ stormUntil: Date.now() + 15_000 });
     t.teardown(() => org.setFaults({}));
-    const res = await h.request('POST', base, h.tokens.adminA, { domain: 'acme', apiToken: org.token });
+    const res = await h.request('POST', base, h.tokens.adminA, { domain, apiToken: org.token });
     t.equal(res.status, 503);
     t.equal(res.json.code, 'OKTA_RATE_LIMITED');
-    t.equal(res.json.detail, 'Okta rate limit reached for acme.okta.com; try again shortly.', 'the message');
+    t.equal(res.json.detail, `Okta rate limit reached for ${domain}; try again shortly.`, 'the message');
     t.notOk(
-      (await list()).some((c) => c.domain === 'acme.okta.com'),
+      (await list()).some((c) => c.domain === domain),
       'no connection was created',
     );
   });

@@ -6,7 +6,8 @@ import t from 'tap';
 import { Collector, type Env, publish, requestSync, setupEnv, startService } from './fixtures/harness.js';
 
 const WINDOW_MS = 2000;
-const STORM = 'storm-failures.okta.com';
+// Unique per run: the pacer's budget in the shared Redis is keyed by domain, and the storm closes it.
+const STORM = `storm-${randomUUID().slice(0, 8)}.okta.com`;
 const PLAIN = 'plain-failures.okta.com';
 
 interface Failed {
