@@ -3,3 +3,4 @@ export * from './kcat-reader.js';
 export * from './service-process.js';
 export * from './smtp-catcher.js';
 export * from './stack-env.js';
+export * from './stack-settled.js';
