@@ -51,6 +51,8 @@ done
 check "chart refuses to render without existingSecrets" \
   bash -c "! helm template appgov '$chart' >/dev/null 2>&1"
 check "values.yaml documents every key" node "$chart/tests/values-documented.mjs"
+check "files/kafka-topics.yaml matches libs/contracts (fix: node $chart/tests/kafka-topics.mjs)" \
+  node "$chart/tests/kafka-topics.mjs" --check
 check "helm-unittest ($chart/tests)" helm-unittest --color=false "$chart"
 
 check "promtool check rules" promtool check rules "$obs/alerts.yaml"
