@@ -54,6 +54,7 @@ check "values.yaml documents every key" node "$chart/tests/values-documented.mjs
 check "files/kafka-topics.yaml matches libs/contracts (fix: node $chart/tests/kafka-topics.mjs)" \
   node "$chart/tests/kafka-topics.mjs" --check
 check "helm-unittest ($chart/tests)" helm-unittest --color=false "$chart"
+check "every negative assertion has a positive twin" node "$chart/tests/negative-twins.mjs"
 
 check "promtool check rules" promtool check rules "$obs/alerts.yaml"
 check "promtool test rules" bash -c "cd '$obs' && promtool test rules alerts.test.yaml"
