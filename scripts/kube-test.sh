@@ -49,6 +49,9 @@ check() {
   if "$@" >"$out" 2>&1; then
     passed=$((passed + 1))
     echo "ok     $name ($((SECONDS - start)) s)"
+    # kubecheck's closing figures (objects accepted, kinds listed, objects kept on purpose).
+    grep -E '^[0-9]+ (objects|kinds)|^kept ' "$out" | sed 's/^/         /'
+    return 0
   else
     failed=$((failed + 1))
     echo "FAILED $name"
@@ -103,6 +106,12 @@ echo "ok     etcd and kube-apiserver $kube_version ready on loopback ($((SECONDS
 check "CRDs the chart uses are served (ServiceMonitor, PrometheusRule, KafkaTopic)" \
   kubecheck create deploy/kube-test/crds/*.yaml
 
+check "self-check: the dry-run refuses a misspelt field and a mistyped KafkaTopic (deploy/kube-test/refused.yaml)" \
+  bash -c 'kubecheck dry-run deploy/kube-test/refused.yaml; [ $? -ne 0 ]'
+check "self-check: both objects were refused, for those reasons" \
+  bash -c 'kubecheck dry-run deploy/kube-test/refused.yaml | grep -E "^REFUSED|refused$" | tee /dev/stderr |
+    grep -c -E "unknown field \"dat\"|partitions: Invalid value|^2 objects, 2 refused$" | grep -qx 3'
+
 # changed_value <ns> <configmap> <path> <expected>: the upgrade's change reached the server.
 changed_value() {
   local got
@@ -131,6 +140,8 @@ for values in "$chart"/ci/*.yaml; do
     helm upgrade "$rel" "$chart" -n "$ns" -f "$values" --no-hooks --set logLevel=debug --set connection.replicaCount=4
   check "$scenario: the upgrade reached the server (LOG_LEVEL=debug in the connection ConfigMap)" \
     changed_value "$ns" "$rel-appgov-connection-env" data.LOG_LEVEL debug
+  check "$scenario: the leftovers search finds the installed release (its twin below must then find none)" \
+    bash -c "! kubecheck leftovers app.kubernetes.io/instance=$rel"
   check "$scenario: helm uninstall" \
     helm uninstall "$rel" -n "$ns"
   check "$scenario: uninstall leaves no object of the release (app.kubernetes.io/instance=$rel, every listable kind)" \

@@ -288,6 +288,9 @@ func leftovers(ctx context.Context, selector string) error {
 			}
 			kinds++
 			items, err := c.dyn.Resource(gv.WithResource(r.Name)).List(ctx, metav1.ListOptions{LabelSelector: selector})
+			if apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) {
+				continue // listed by discovery, not listable in fact
+			}
 			if err != nil {
 				return fmt.Errorf("list %s: %w", r.Name, err)
 			}
