@@ -214,6 +214,13 @@ spec:
               value: {{ $val | quote }}
             {{- end }}
             {{- include "appgov.secretEnv" . | nindent 12 }}
+            {{- $runtimeRole := default .root.Values.postgres.runtimeRole $v.migration.runtimeRole }}
+            {{- if $runtimeRole }}
+            - name: DATABASE_RUNTIME_ROLE
+              value: {{ $runtimeRole | quote }}
+            {{- else if ne $v.migration.existingSecret $v.existingSecret }}
+            {{- fail (printf "postgres.runtimeRole (or %s.migration.runtimeRole) is required: the role of %s.existingSecret's DATABASE_URL, which the migration role grants row access (DATABASE_RUNTIME_ROLE)" .svc .svc) }}
+            {{- end }}
             - name: DATABASE_URL
               valueFrom:
                 secretKeyRef:
