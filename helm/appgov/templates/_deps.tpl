@@ -89,6 +89,9 @@ paths, Kafka TLS/SASL and topic management, MIGRATE_ON_START.
 {{- $_ := set $env .env (printf "%s/%s" (include "appgov.tlsDir" $) .path) }}
 {{- end }}
 {{- with $k.sasl.mechanism }}
+{{- if and (eq . "plain") (not $k.tls.enabled) }}
+{{- fail "kafka.sasl.mechanism plain sends the password in clear text: set kafka.tls.enabled: true (SASL_SSL)" }}
+{{- end }}
 {{- $_ := set $env "KAFKA_SASL_MECHANISM" . }}
 {{- $user := default $k.sasl.username (get $v.env "KAFKA_SASL_USERNAME") }}
 {{- $_ := set $env "KAFKA_SASL_USERNAME" (required (printf "kafka.sasl.username (or %s.env.KAFKA_SASL_USERNAME) is required when kafka.sasl.mechanism is set" $.svc) $user) }}
