@@ -6,6 +6,8 @@
 //                   below it, where isSubset/equal of a map at Q also covers Q.<each key>; or, for
 //                   P = Q.K, one on Q and one on some other path ending in the same key K
 //   notContains P C a `contains` on path P with the same content (whitespace aside)
+//   hasDocuments 0  a positive assertion in the same suite (its templates do render); a misspelt
+//                   `set:` key cannot switch a template off, values.schema.json refuses unknown keys
 // Line-based on purpose: the suites are block-style YAML with `- <assertion>:` items.
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -94,6 +96,13 @@ for (const a of all) {
     if (!direct && !byParts) missing.push(a);
   } else if (a.kind === 'notContains') {
     if (!containsSeen.has(`${key(segs)}\u0001${a.content}`)) missing.push(a);
+  }
+}
+for (const file of readdirSync(dir).filter((f) => f.endsWith('_test.yaml'))) {
+  const text = readFileSync(new URL(file, dir), 'utf8');
+  const none = [...text.matchAll(/- hasDocuments:\s*\n\s*count: 0\s*$/gm)];
+  if (none.length && !all.some((a) => a.file === file && POSITIVE.has(a.kind))) {
+    missing.push({ file, line: text.slice(0, none[0].index).split('\n').length, kind: 'hasDocuments', path: 'count 0' });
   }
 }
 const negatives = all.filter((a) => a.kind === 'notExists' || a.kind === 'notContains').length;
