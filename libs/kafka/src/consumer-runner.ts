@@ -151,6 +151,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<Consumer
   const registry = options.registry ?? contractsRegistry;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const metrics: ConsumerMetrics = consumerMetrics(options.metricsRegistry);
+  for (const topic of options.topics) metrics.handlerErrors.inc({ topic }, 0);
   const abort = new AbortController();
   const { groupId } = options;
 

@@ -1,5 +1,5 @@
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, OutboxRelay } from '@appgov/db';
+import { createDb, migrateToLatest, OutboxRelay, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, createKafka, createProducer, ensureTopics, runConsumer } from '@appgov/kafka';
 import {
@@ -55,6 +55,7 @@ export async function startCatalogService(
     max: config.DB_POOL_MAX,
     applicationName: 'catalog-service',
   });
+  registerPoolMetrics(registry, db);
   const stops: Array<() => Promise<unknown>> = [() => db.destroy()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {

@@ -1,5 +1,12 @@
 import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, type OutboxRecord, OutboxRelay, pingDb } from '@appgov/db';
+import {
+  createDb,
+  migrateToLatest,
+  type OutboxRecord,
+  OutboxRelay,
+  pingDb,
+  registerPoolMetrics,
+} from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import {
   type ConsumerRunner,
@@ -16,8 +23,14 @@ import {
   type OktaClientFactoryOptions,
   resolverFromEnv,
 } from '@appgov/okta-client';
-import { createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
-import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import { countVaultErrors, createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
+import {
+  type AppLogger,
+  createLogger,
+  createMetricsRegistry,
+  type Registry,
+  vaultErrorCounter,
+} from '@appgov/telemetry';
 import { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
@@ -26,6 +39,7 @@ import { type Config, staleAfterMs } from './config.js';
 import { handle as handleSyncStatus } from './consumers/sync-status.consumer.js';
 import type { ConnectionDeps } from './domain/connection.service.js';
 import type { Database } from './domain/connection.table.js';
+import { registerConnectionStatusMetrics } from './domain/connection-status.metrics.js';
 import { SyncScheduler } from './domain/sync-scheduler.js';
 import { migrations } from './migrations/index.js';
 
@@ -85,7 +99,9 @@ export async function createRuntime(
   const admin: Admin = kafka.admin();
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
 
-  const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
+  registerPoolMetrics(registry, db);
+  const secrets =
+    overrides.secrets ?? countVaultErrors(createSecretStoreFromEnv(config), vaultErrorCounter(registry));
 
   const okta: OktaClientFactory = createOktaClientFactory({
     ...resolverFromEnv(config),
@@ -116,6 +132,15 @@ export async function createRuntime(
       },
     },
   };
+
+  registerConnectionStatusMetrics(registry, {
+    db,
+    clock: deps.clock,
+    syncIntervalSeconds: config.SYNC_INTERVAL_SECONDS,
+    ...deps.settings.stale,
+    perConnectionLabels: config.METRICS_CONNECTION_LABELS,
+    onError: (err) => logger.warn({ err }, 'connection metrics: database read failed'),
+  });
 
   let producerConnected: Promise<void> | undefined;
   const kafkaSend = async (records: OutboxRecord[]) => {

@@ -2,7 +2,7 @@
 // consumer, the job runner, the outbox relay and the HTTP app. Tests build it in-process with
 // overrides (unique schema, topic prefix, group, short leases); server.ts builds it from the env.
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, OutboxRelay, pingDb } from '@appgov/db';
+import { createDb, migrateToLatest, OutboxRelay, pingDb, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import {
   type ConsumerRunner,
@@ -13,8 +13,8 @@ import {
   runConsumer,
 } from '@appgov/kafka';
 import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
-import { createSecretStoreFromEnv } from '@appgov/secrets';
-import { type AppLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import { countVaultErrors, createSecretStoreFromEnv } from '@appgov/secrets';
+import { type AppLogger, createMetricsRegistry, type Registry, vaultErrorCounter } from '@appgov/telemetry';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.js';
@@ -71,7 +71,9 @@ export async function createIngestService(
   const kafka = createKafka({ clientId: 'ingest-service', brokers: config.KAFKA_BROKERS, logger });
   const producer = createProducer(kafka, { logger });
   const admin = kafka.admin();
-  const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
+  registerPoolMetrics(registry, db);
+  const secrets =
+    overrides.secrets ?? countVaultErrors(createSecretStoreFromEnv(config), vaultErrorCounter(registry));
   const okta =
     overrides.okta ??
     createOktaClientFactory({

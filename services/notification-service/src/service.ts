@@ -1,9 +1,15 @@
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, pingDb } from '@appgov/db';
+import { createDb, migrateToLatest, pingDb, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, createKafka, ensureTopics, runConsumer } from '@appgov/kafka';
-import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
-import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import { countVaultErrors, createWebhookSecretStoreFromEnv } from '@appgov/secrets';
+import {
+  type AppLogger,
+  createLogger,
+  createMetricsRegistry,
+  type Registry,
+  vaultErrorCounter,
+} from '@appgov/telemetry';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { buildApp } from './app.js';
@@ -11,6 +17,7 @@ import type { NotificationConfig } from './config.js';
 import { notificationHandlers } from './consumers/index.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { NotificationDb } from './domain/db.js';
+import { registerEmailQueueMetrics } from './domain/email-queue.metrics.js';
 import { EmailSender } from './domain/email-sender.js';
 import { notificationMetrics } from './domain/notification.metrics.js';
 import type { NotificationDatabase } from './domain/notification.table.js';
@@ -64,6 +71,8 @@ export async function createService(
     schema: config.DB_SCHEMA,
     applicationName: 'notification-service',
   });
+  registerPoolMetrics(registry, db);
+  registerEmailQueueMetrics(registry, db);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
   const kafka = createKafka({ clientId: 'notification-service', brokers: config.KAFKA_BROKERS, logger });
@@ -93,9 +102,12 @@ export async function createService(
     pollIntervalMs: config.SENDER_POLL_INTERVAL_MS,
     leaseMs: config.SENDER_LEASE_MS,
   });
-  const webhookSecrets = new WebhookSecrets(createWebhookSecretStoreFromEnv(config), {
-    cacheMs: config.WEBHOOK_SECRET_CACHE_MS,
-  });
+  const webhookSecrets = new WebhookSecrets(
+    countVaultErrors(createWebhookSecretStoreFromEnv(config), vaultErrorCounter(registry)),
+    {
+      cacheMs: config.WEBHOOK_SECRET_CACHE_MS,
+    },
+  );
   const webhookDispatcher = new WebhookDispatcher({
     db,
     clock,
