@@ -3,17 +3,13 @@
 // fixed; `appgov-ops dlq replay` publishes the original message to its original topic and the
 // normal consumer applies it: the catalog row and the app.discovered event appear exactly once, and
 // replaying again changes nothing (the catalog's idempotency, not the tool, guarantees it).
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { makeEvent } from '@appgov/contracts';
 import { createKafka, deleteTopicsWithPrefix } from '@appgov/kafka';
 import { dropSchemasWithPrefix, freePort, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import pg from 'pg';
 import t from 'tap';
-import { readTopicWithKcat, repoRoot, serviceEnv, startService } from '../src/index.js';
+import { readTopicWithKcat, appgovOps as runOps, serviceEnv, startService } from '../src/index.js';
 
-const run = promisify(execFile);
 const { KAFKA_BROKERS, DATABASE_URL } = testEnv();
 const prefix = uniqueName('dlq')
   .toLowerCase()
@@ -23,20 +19,7 @@ t.teardown(async () => {
   await dropSchemasWithPrefix(`${prefix}_`);
 });
 
-/** Runs the operator CLI as an operator would; resolves with its exit code and output. */
-async function appgovOps(...args: string[]) {
-  const cli = join(repoRoot, 'services/ops-cli/dist/src/cli.js');
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: { ...process.env, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: `${prefix}.` },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const appgovOps = (...args: string[]) => runOps(args, { KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: `${prefix}.` });
 
 t.test('a poisoned batch goes to the DLQ, the cause is fixed, replay applies it exactly once', async (t) => {
   const port = await freePort();

@@ -18,6 +18,7 @@ import { dropSchemasWithPrefix, mintJwt, testEnv, uniqueName, waitFor } from '@a
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import t from 'tap';
 import {
+  appgovOps,
   freeServicePorts,
   repoRoot,
   SERVICE_NAMES,
@@ -208,6 +209,39 @@ t.test('every dashboard query and alert selector returns series after a real run
     vanished,
     [],
     'every recorded series shape is still exported (UPDATE_SCRAPED_SERIES=1 rewrites the file)',
+  );
+
+  // The operator CLI the runbooks name, against this stack: stale and failing connections across
+  // tenants (operator role, C12), and a sync requested for a connection (its tenant's admin).
+  const operator = await mintJwt({
+    sub: 'operator-1',
+    email: 'ops@appgov.example',
+    tenant: 'platform',
+    roles: ['operator'],
+  });
+  const opsEnv = {
+    APPGOV_CONNECTION_URL: `http://127.0.0.1:${ports['connection-service']}`,
+    APPGOV_TOKEN: operator,
+  };
+  const staleList = await appgovOps(['connections', '--stale', '--json'], opsEnv);
+  t.equal(staleList.code, 0, 'appgov-ops connections --stale');
+  t.ok(
+    (JSON.parse(staleList.stdout) as { id: string }[]).some((c) => c.id === a.body.id),
+    'lists the stale connection',
+  );
+  const failingList = await appgovOps(['connections', '--failing'], opsEnv);
+  t.equal(failingList.code, 0, 'appgov-ops connections --failing');
+  t.match(
+    failingList.stdout,
+    new RegExp(`${b.body.id}\\t${broken}\\terror\\tinvalid_token`),
+    'lists the failing connection with its reason',
+  );
+  const synced = await appgovOps(['sync', a.body.id], { ...opsEnv, APPGOV_TOKEN: admin });
+  t.equal(synced.code, 0, 'appgov-ops sync');
+  t.match(
+    synced.stdout,
+    new RegExp(`^sync [0-9a-f-]+ requested for connection ${a.body.id}`),
+    'a sync was requested',
   );
 
   // The two gauges of the original finding, by value: the stale connection is counted, and both
