@@ -14,9 +14,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { alertRules, recordingRules } from './promql.mjs';
-import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -90,7 +90,9 @@ for (const file of files) {
 const RUNBOOK_BASE = 'https://github.com/appgov/appgov/blob/main/docs/runbooks/';
 const runbookDir = join(here, '../../docs/runbooks');
 const tests = parse(readFileSync(join(here, 'alerts.test.yaml'), 'utf8')).tests;
-const tested = new Set(tests.flatMap((c) => (c.alert_rule_test ?? []).filter((a) => a.exp_alerts?.length).map((a) => a.alertname)));
+const tested = new Set(
+  tests.flatMap((c) => (c.alert_rule_test ?? []).filter((a) => a.exp_alerts?.length).map((a) => a.alertname)),
+);
 const alerts = alertRules();
 for (const rule of alerts) {
   const where = `alert ${rule.alert}`;
@@ -102,7 +104,8 @@ for (const rule of alerts) {
   else {
     const text = readFileSync(file, 'utf8');
     for (const section of ['Symptom', 'Impact', 'Diagnosis', 'Mitigation']) {
-      if (!new RegExp(`^## ${section}\\b`, 'm').test(text)) problem(where, `runbook has no "## ${section}" section`);
+      if (!new RegExp(`^## ${section}\\b`, 'm').test(text))
+        problem(where, `runbook has no "## ${section}" section`);
     }
   }
   if (!tested.has(rule.alert)) problem(where, 'no promtool test in alerts.test.yaml that expects it to fire');
@@ -123,7 +126,8 @@ for (const c of tests) {
     const [, name, body] = m;
     const labels = Object.fromEntries([...body.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
     if (name === 'up') {
-      if (!labels.job || Object.keys(labels).some((k) => !TARGET_LABELS.has(k))) problem(where, 'up carries target labels only, job included');
+      if (!labels.job || Object.keys(labels).some((k) => !TARGET_LABELS.has(k)))
+        problem(where, 'up carries target labels only, job included');
       continue;
     }
     if (recorded.has(name)) continue;
@@ -132,7 +136,9 @@ for (const c of tests) {
       problem(where, `no scrape produced ${name} (scraped-series.json)`);
       continue;
     }
-    const own = Object.keys(labels).filter((k) => !TARGET_LABELS.has(k)).sort();
+    const own = Object.keys(labels)
+      .filter((k) => !TARGET_LABELS.has(k))
+      .sort();
     if (JSON.stringify(own) !== JSON.stringify(shape.labels)) {
       problem(where, `labels {${own.join(',')}} but a scrape has {${shape.labels.join(',')}}`);
     }
@@ -143,5 +149,7 @@ for (const c of tests) {
 }
 
 for (const p of problems) console.error(p);
-console.log(`observability static checks: ${files.length} dashboards, ${alerts.length} alerts, ${problems.length} problem(s)`);
+console.log(
+  `observability static checks: ${files.length} dashboards, ${alerts.length} alerts, ${problems.length} problem(s)`,
+);
 process.exit(problems.length ? 1 : 0);
