@@ -249,6 +249,8 @@ t.test('every dashboard query and alert selector returns series after a real run
   const byStatus = await prom.query('max by (status) (appgov_connections_by_status)');
   const total = byStatus.reduce((n, s) => n + Number(s.value[1]), 0);
   t.equal(total, 2, 'appgov_connections_by_status counts both connections');
+  const vaultErrors = await prom.query('sum(appgov_vault_errors_total{code="VAULT_UNAVAILABLE"})');
+  t.ok(Number(vaultErrors[0]?.value[1]) >= 1, 'the sealed Vault counted in appgov_vault_errors_total');
   const stale = await prom.query('max(appgov_connections_stale)');
   t.ok(Number(stale[0]?.value[1]) >= 1, 'appgov_connections_stale counts the stale connection');
 });
