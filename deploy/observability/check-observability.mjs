@@ -78,6 +78,8 @@ for (const file of files) {
     }
     if (p.type === 'row') continue;
     if (p.datasource?.uid !== DS) problem(pw, `datasource is not ${DS}`);
+    if (!p.description?.trim()) problem(pw, 'no description (what the panel shows and what is normal)');
+    if (!p.fieldConfig?.defaults?.unit) problem(pw, 'no unit');
     if (!p.targets?.length) problem(pw, 'no queries');
     for (const t of p.targets ?? []) {
       if (t.datasource?.uid !== DS) problem(pw, `target ${t.refId} datasource is not ${DS}`);
