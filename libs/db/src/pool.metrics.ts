@@ -7,7 +7,7 @@ import { poolOf } from './create-db.js';
  * for one (waiting), read at scrape time. Waiting above zero for long means the pool is too small
  * or a query holds its client too long.
  */
-export function registerPoolMetrics(registry: Registry, db: Kysely<any>): void {
+export function registerPoolMetrics<DB>(registry: Registry, db: Kysely<DB>): void {
   const pool = poolOf(db);
   if (!pool) throw new Error('registerPoolMetrics needs a Kysely instance from createDb');
   defineGauge(registry, {
