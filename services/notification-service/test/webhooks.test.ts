@@ -174,6 +174,11 @@ t.test(
     t.notMatch(ts.logs.join(''), flaky.secret);
     const metrics = await ts.service.registry.metrics();
     t.match(metrics, /appgov_notifications_sent_total\{[^}]*channel="webhook"[^}]*\} \d+/);
+    t.match(
+      metrics,
+      /appgov_webhook_delivery_duration_seconds_count\{[^}]*outcome="delivered"[^}]*\} [1-9]/,
+      'webhook delivery latency measured',
+    );
   },
 );
 
