@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import { type AuthOptions, bearerToken, createTokenVerifier } from './auth.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
+import { rejectUnsafeInput } from './input-guard.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, toProblem } from './problem-details.js';
 import { enforceRateLimit, type RateLimitOptions } from './rate-limit.js';
 
@@ -113,6 +114,7 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
     }
   };
   app.addHook('onRequest', authenticate);
+  app.addHook('preValidation', rejectUnsafeInput);
 
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(

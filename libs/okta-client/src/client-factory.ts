@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { createAgent, normaliseOrgDomain, type OktaBaseUrlResolver, resolveOrgBaseUrl } from './base-url.js';
 import { type BreakerOptions, DEFAULT_BREAKER, OrgBreaker } from './breaker.js';
 import { type BudgetStore, MemoryBudgetStore } from './budget.js';
+import { assertCredentialFormat } from './credential-format.js';
 import type { OktaLogger } from './logger.js';
 import { createOktaMetrics, recordBreakerTransition } from './metrics.js';
 import { parseServiceAppKey } from './oauth-key.js';
@@ -144,6 +145,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
   return {
     forOrg(domain, credential) {
       const d = normaliseOrgDomain(domain);
+      assertCredentialFormat(d, credential);
       const org = shared(d);
       return new OktaClient({
         domain: d,

@@ -6,6 +6,7 @@ import { AppError } from '@appgov/errors';
 import { type Dispatcher, request } from 'undici';
 import type { OrgBreaker } from './breaker.js';
 import { classifyBucket } from './buckets.js';
+import { invalidCredentialFormat, isHeaderSafeToken } from './credential-format.js';
 import {
   circuitOpenError,
   classifyNetworkError,
@@ -490,6 +491,7 @@ export class OktaClient {
   async #authorization(signal: AbortSignal | undefined): Promise<string> {
     const c = this.#d.credential;
     if (c.type === 'ssws') {
+      if (!isHeaderSafeToken(c.token)) throw invalidCredentialFormat(this.domain);
       this.#lastSecret = c.token;
       return `SSWS ${c.token}`;
     }

@@ -37,15 +37,32 @@ export interface Page<T> {
 type Cursor = [string | number | null, string, string];
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
-function decodeCursor(raw: string | undefined): Cursor | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SAFE_TEXT = /^[^\u0000]{0,1000}$/;
+
+// Finding 12: every part of a cursor is checked against what its SQL cast accepts, so a forged
+// cursor is a 400, never a Postgres cast error (500).
+function sortValueFits(value: unknown, type: KeysetQuery['sortType']): boolean {
+  if (value === null) return true;
+  if (type === 'int') return Number.isSafeInteger(value);
+  if (typeof value !== 'string' || !SAFE_TEXT.test(value)) return false;
+  if (type === 'timestamptz')
+    return /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  return true;
+}
+
+function decodeCursor(raw: string | undefined, sortType: KeysetQuery['sortType']): Cursor | null {
   if (!raw) return null;
   try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (
       Array.isArray(value) &&
       value.length === 3 &&
+      sortValueFits(value[0], sortType) &&
       typeof value[1] === 'string' &&
-      typeof value[2] === 'string'
+      UUID.test(value[1]) &&
+      typeof value[2] === 'string' &&
+      SAFE_TEXT.test(value[2])
     ) {
       return value as Cursor;
     }
@@ -78,7 +95,7 @@ async function keysetPage(
 ): Promise<{ rows: Record<string, any>[]; nextCursor: string | null }> {
   const params = [...query.params];
   const where = [...query.where];
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, query.sortType);
   const key = `(${query.sortExpr}, ${query.alias}.connection_id, ${query.alias}.id)`;
   if (cursor) {
     params.push(cursor[0], cursor[1], cursor[2]);

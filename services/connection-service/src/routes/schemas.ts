@@ -112,10 +112,12 @@ const Domain = Type.String({
   maxLength: 2048,
   description: 'acme, acme.okta.com, acme-admin.okta.com or an admin console URL',
 });
+// Issue 13: a token is visible ASCII without spaces; anything else could not go into a header.
 const ApiToken = Type.String({
   minLength: 8,
   maxLength: 512,
-  description: 'Okta API token (stored in Vault only)',
+  pattern: '^[\\x21-\\x7e]+$',
+  description: 'Okta API token (stored in Vault only): visible ASCII characters, no spaces',
 });
 
 /** An OAuth 2.0 service app (C11): the private key is stored in Vault only and never shown again. */
@@ -166,10 +168,7 @@ const Confirm = Type.Optional(Type.Boolean({ description: 'Must be true (C8)' })
 
 /** C8 (C11): a new API token or service app, either replacing either. */
 export const UpdateTokenBody = Type.Union([
-  Type.Object(
-    { apiToken: Type.String({ minLength: 8, maxLength: 512 }), confirm: Confirm },
-    { additionalProperties: false },
-  ),
+  Type.Object({ apiToken: ApiToken, confirm: Confirm }, { additionalProperties: false }),
   Type.Object({ oauth: OAuthCredentialBody, confirm: Confirm }, { additionalProperties: false }),
 ]);
 

@@ -237,7 +237,11 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
       if (request.query.cursor) {
         const [at, id] = Buffer.from(request.query.cursor, 'base64url').toString('utf8').split('|');
         const createdAt = new Date(at ?? '');
-        if (!id || Number.isNaN(createdAt.getTime())) {
+        if (
+          !id ||
+          !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ||
+          Number.isNaN(createdAt.getTime())
+        ) {
           throw new InvalidInputError(
             'NOTIFICATION_CURSOR_INVALID',
             'The cursor is not one this API returned.',
