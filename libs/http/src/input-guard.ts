@@ -4,6 +4,7 @@ import { InvalidInputError } from '@appgov/errors';
 import type { FastifyRequest } from 'fastify';
 
 // Path and query values are identifiers and search terms: no control characters at all.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const MAX_DEPTH = 32;
 

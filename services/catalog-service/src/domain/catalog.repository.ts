@@ -38,6 +38,7 @@ type Cursor = [string | number | null, string, string];
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point
 const SAFE_TEXT = /^[^\u0000]{0,1000}$/;
 
 // Finding 12: every part of a cursor is checked against what its SQL cast accepts, so a forged
