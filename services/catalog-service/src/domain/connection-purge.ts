@@ -18,10 +18,12 @@ export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch
     trx,
     `insert into connection_state (connection_id, tenant_id, deleted_at) values ($1::uuid, $2, now())
      on conflict (connection_id) do update set deleted_at = coalesce(connection_state.deleted_at, now())
+       where connection_state.tenant_id = excluded.tenant_id
      returning tenant_id`,
     [connectionId, tenantId],
   );
-  // A connection id belongs to one tenant; an event naming another tenant purges nothing.
+  // A connection id belongs to one tenant; an event naming another tenant marks and purges nothing
+  // (the update's guard leaves the owner's row alone and returns no row).
   if (state[0]?.tenant_id !== tenantId) return;
   const params = [tenantId, connectionId];
   const where = 'tenant_id = $1 and connection_id = $2::uuid';
