@@ -121,7 +121,11 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
         await deps.webhookSecrets.store(auth.tenant, id, secret);
         return hook;
       });
-      return reply.code(201).send({ ...created, secret });
+      // no-store: the Idempotency-Key cache (and any proxy) keeps no copy of the one-time secret.
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ ...created, secret });
     },
   );
 
