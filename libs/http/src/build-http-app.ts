@@ -82,7 +82,9 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
   app.setErrorHandler((error, request, reply) => {
     const { problem, retryAfterSeconds } = toProblem(error, request.url.split('?')[0] ?? request.url);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else if (!(error instanceof AppError)) request.log.info({ err: error }, 'request rejected');
+    // Finding 13: a parser or validation error's message can quote the input (a token); log its code only.
+    else if (!(error instanceof AppError))
+      request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
     if (retryAfterSeconds !== undefined) reply.header('retry-after', retryAfterSeconds);
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
