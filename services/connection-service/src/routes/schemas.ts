@@ -132,11 +132,14 @@ export const OAuthCredentialBody = Type.Object(
     privateKey: Type.Union(
       [
         Type.String({ minLength: 32, maxLength: 16_384, description: 'PEM, or a private JWK as JSON text' }),
-        Type.Object({ kty: Type.String() }, { additionalProperties: true, description: 'A private JWK' }),
+        Type.Object(
+          { kty: Type.String({ maxLength: 8 }) },
+          { additionalProperties: true, maxProperties: 24, description: 'A private JWK' },
+        ),
       ],
       {
         description:
-          'RSA (2048 bits or more) or EC P-256/384/521 private key whose public key is registered with the app',
+          'RSA (2048 to 4096 bits) or EC P-256/384/521 private key whose public key is registered with the app',
       },
     ),
     keyId: Type.Optional(
