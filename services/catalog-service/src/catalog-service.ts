@@ -15,6 +15,7 @@ import { buildApp } from './app.js';
 import type { CatalogConfig } from './config.js';
 import { handle as handleConnectionEvent } from './consumers/connections.consumer.js';
 import { handle as handleRecords } from './consumers/okta-records.consumer.js';
+import { setQueryTimeout } from './domain/query-limits.js';
 import { catalogMigrations } from './migrations/index.js';
 
 /** Test hooks of {@link startCatalogService}. */
@@ -54,7 +55,9 @@ export async function startCatalogService(
     schema: config.DB_SCHEMA,
     max: config.DB_POOL_MAX,
     applicationName: 'catalog-service',
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
+  setQueryTimeout(db, config.QUERY_STATEMENT_TIMEOUT_MS);
   const stops: Array<() => Promise<unknown>> = [() => db.destroy()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {

@@ -2,6 +2,7 @@ import { InvalidInputError } from '@appgov/errors';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { READER_ROLE } from '../migrations/index.js';
 import { DATASET_SPECS } from './dataset-specs.js';
+import { mapQueryLimitError, queryTimeoutOf } from './query-limits.js';
 import { runSql } from './record-apply.js';
 import { iso, toInventoryApiToken, toInventoryApp, toInventoryGrant } from './row-mappers.js';
 
@@ -17,7 +18,9 @@ export function withTenant<T>(
   tenantId: string,
   fn: (trx: TenantTransaction) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  const timeoutMs = Math.max(1, Math.floor(queryTimeoutOf(db)));
+  const run = db.transaction().execute(async (trx) => {
+    await sql.raw(`set local statement_timeout = ${timeoutMs}`).execute(trx);
     await sql.raw(`set local role ${READER_ROLE}`).execute(trx);
     await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
     await sql
@@ -25,6 +28,9 @@ export function withTenant<T>(
       .execute(trx)
       .catch(() => {});
     return fn(trx as TenantTransaction);
+  });
+  return run.catch((error: unknown) => {
+    throw mapQueryLimitError(error);
   });
 }
 
