@@ -15,6 +15,7 @@ import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-payload.js';
 import { secretFingerprint } from '../domain/webhook-secrets.js';
 import { newWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/webhook-target.js';
+import { webhookForCaller } from '../domain/webhook-url-view.js';
 
 const EventType = Type.Union([Type.Literal('*'), ...WEBHOOK_EVENT_TYPES.map((t) => Type.Literal(t))]);
 const EventTypes = Type.Array(EventType, { minItems: 1, maxItems: 50, uniqueItems: true });
@@ -70,7 +71,9 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
         response: { 200: Type.Object({ items: Type.Array(Webhook) }), 401: problem, 403: problem },
       },
     },
-    async (request) => ({ items: await listWebhooks(deps.db, request.auth!.tenant) }),
+    async (request) => ({
+      items: (await listWebhooks(deps.db, request.auth!.tenant)).map((h) => webhookForCaller(request, h)),
+    }),
   );
 
   app.post(
@@ -142,7 +145,7 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
     async (request) => {
       const hook = await getWebhook(deps.db, request.auth!.tenant, request.params.id);
       if (!hook) throw notFound();
-      return hook;
+      return webhookForCaller(request, hook);
     },
   );
 
