@@ -325,7 +325,11 @@ export async function updateToken(
   const now = deps.clock();
   await deps.db.transaction().execute(async (trx) => {
     const row = await loadLive(trx, actor.tenant, id, true);
-    if (!row) throw notFound();
+    if (!row) {
+      // Finding 14: deleted while the new credential was validated and written; take it back out.
+      await deps.secrets.destroyOktaToken(actor.tenant, id);
+      throw notFound();
+    }
     await cancelCurrentInTx(deps, trx, row, 'token-updated', now);
     await trx
       .updateTable('connections')
@@ -387,9 +391,9 @@ export async function deleteConnection(deps: ConnectionDeps, actor: Actor, id: s
   await deps.secrets.destroyOktaToken(actor.tenant, id);
   if (row.deleted_at) return;
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  const deleted = await deps.db.transaction().execute(async (trx) => {
     const live = await loadLive(trx, actor.tenant, id, true);
-    if (!live) return; // a concurrent delete won
+    if (!live) return false; // a concurrent delete won
     await cancelCurrentInTx(deps, trx, live, 'connection-deleted', now);
     await trx
       .updateTable('connections')
@@ -419,7 +423,11 @@ export async function deleteConnection(deps: ConnectionDeps, actor: Actor, id: s
         data: { reason: 'connection-deleted' },
       },
     ]);
+    return true;
   });
+  // Finding 14: an update that wrote Vault after the destroy above but committed before this delete
+  // left a version behind; once the row is deleted, no later update can commit, so this is final.
+  if (deleted) await deps.secrets.destroyOktaToken(actor.tenant, id);
   deps.logger.info({ connectionId: id, tenant: actor.tenant }, 'connection deleted');
 }
 
