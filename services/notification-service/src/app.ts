@@ -3,6 +3,7 @@ import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { NotificationDb } from './domain/db.js';
 import type { BrandingDefaults } from './domain/settings.repository.js';
+import type { TenantQuotas } from './domain/tenant-quotas.js';
 import type { WebhookSecrets } from './domain/webhook-secrets.js';
 import { recipientsRoutes } from './routes/recipients.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   webhookSecrets: WebhookSecrets;
   readiness?: Record<string, ReadinessCheck>;
   rateLimitPerMinute?: number;
+  /** Per-tenant quotas (default: DEFAULT_TENANT_QUOTAS). */
+  quotas?: Partial<TenantQuotas>;
   /** Wakes the webhook dispatcher (after a webhook is re-enabled). */
   pokeWebhooks?: () => void;
 }

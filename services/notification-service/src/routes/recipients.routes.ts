@@ -3,6 +3,7 @@ import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../app.js';
 import { addRecipient, listRecipients, removeRecipient } from '../domain/recipient.repository.js';
+import { assertBelowQuota, DEFAULT_TENANT_QUOTAS } from '../domain/tenant-quotas.js';
 
 const Recipient = Type.Object({ id: Type.String(), email: Type.String(), createdAt: Type.String() });
 const problem = { $ref: 'Problem#' } as const;
@@ -38,7 +39,11 @@ export function recipientsRoutes(app: HttpApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const auth = request.auth!;
-      const created = await addRecipient(deps.db, auth.tenant, request.body.email, auth.sub);
+      const quotas = { ...DEFAULT_TENANT_QUOTAS, ...deps.quotas };
+      const created = await deps.db.transaction().execute(async (trx) => {
+        await assertBelowQuota(trx, 'recipients', auth.tenant, quotas.recipients);
+        return addRecipient(trx, auth.tenant, request.body.email, auth.sub);
+      });
       if (!created) {
         throw new ConflictError('NOTIFICATION_RECIPIENT_EXISTS', 'This address is already subscribed.');
       }

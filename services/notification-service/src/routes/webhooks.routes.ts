@@ -3,6 +3,7 @@ import { InvalidInputError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../app.js';
+import { assertBelowQuota, DEFAULT_TENANT_QUOTAS } from '../domain/tenant-quotas.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -61,6 +62,7 @@ const notFound = () => new NotFoundError('NOTIFICATION_WEBHOOK_NOT_FOUND', 'No s
 /** /v1/notifications/webhooks: outbound integrations (N3). The secret is shown once, on creation. */
 export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
   const policy = { allowPrivate: deps.allowPrivateTargets };
+  const quotas = { ...DEFAULT_TENANT_QUOTAS, ...deps.quotas };
 
   app.get(
     '/v1/notifications/webhooks',
@@ -98,6 +100,7 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
           400: problem,
           401: problem,
           403: problem,
+          409: problem,
           503: problem,
         },
       },
@@ -110,6 +113,7 @@ export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
       // The row commits only once Vault has the secret: a Vault failure (503 VAULT_UNAVAILABLE)
       // leaves no webhook behind that could not sign, and a failed insert never reaches Vault.
       const created = await deps.db.transaction().execute(async (trx) => {
+        await assertBelowQuota(trx, 'webhooks', auth.tenant, quotas.webhooks);
         const hook = await createWebhook(trx, {
           id,
           tenantId: auth.tenant,
