@@ -15,6 +15,7 @@ import { type AuthOptions, bearerToken, createTokenVerifier } from './auth.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
 import { rejectUnsafeInput } from './input-guard.js';
+import { completeContract } from './openapi-contract.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, toProblem } from './problem-details.js';
 import { enforceRateLimit, type RateLimitOptions } from './rate-limit.js';
 
@@ -166,6 +167,8 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
       },
       security: [{ bearerAuth: [] }],
     },
+    transformObject: (documentObject) =>
+      completeContract((documentObject as { openapiObject: Record<string, any> }).openapiObject) as never,
   });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 
