@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError } from '@appgov/errors';
+import { AppError, UpstreamUnavailableError } from '@appgov/errors';
 import { type AppLogger, defineHistogram, type Registry } from '@appgov/telemetry';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -111,8 +111,16 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
         await enforceRateLimit(options.redis, keyPrefix, request.auth.tenant, options.rateLimit, reply);
       } catch (error) {
         if (error instanceof AppError) throw error;
-        // Redis down: serving beats refusing everyone; the limit resumes when Redis is back.
-        request.log.warn({ err: error }, 'rate limit unavailable');
+        // Finding 11: fail closed. Serving without the limit while Redis is down would let one tenant
+        // take everything the others share; a documented 503 with Retry-After is the safe answer.
+        request.log.warn({ err: error }, 'rate limit unavailable; refusing');
+        throw new UpstreamUnavailableError(
+          'RATE_LIMIT_UNAVAILABLE',
+          'Rate limiting is unavailable; try again shortly.',
+          {
+            cause: error,
+          },
+        );
       }
     }
   };
