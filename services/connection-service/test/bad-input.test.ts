@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 const base = '/v1/integrations/okta/connections';
 

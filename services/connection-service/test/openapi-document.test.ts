@@ -1,6 +1,6 @@
 import { compareOpenApiDocument, contractGaps } from '@appgov/testing';
 import t from 'tap';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 t.test('the committed OpenAPI document of connection-service is current and complete', async (t) => {
   const h = await startHarness(t);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { enqueueOutbox, QUARANTINE_HEADER, withTransaction } from '@appgov/db';
 import { waitFor } from '@appgov/testing';
 import t from 'tap';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 t.test(
   'an outbox row Kafka refuses for good (too large) blocks the relay forever (finding 10)',

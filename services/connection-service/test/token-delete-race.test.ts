@@ -1,6 +1,7 @@
 import t from 'tap';
-import { type Actor, deleteConnection, updateToken } from '../src/domain/connection.service.js';
-import { startHarness } from './harness.js';
+import type { Actor } from '../src/domain/connection.service.js';
+import { deleteConnection, updateToken } from '../src/domain/connection-lifecycle.js';
+import { startHarness } from './fixtures/harness.js';
 
 const base = '/v1/integrations/okta/connections';
 

@@ -1,6 +1,6 @@
 import { uniqueName } from '@appgov/testing';
 import t from 'tap';
-import { bearer, startReceiver, startService } from './helpers.js';
+import { bearer, startReceiver, startService } from './fixtures/harness.js';
 
 // Regression tests named after the findings of issue 13 (SPEC S1: no input produces a 5xx).
 t.test('notification-service bad input', async (t) => {

@@ -1,6 +1,6 @@
 import { compareOpenApiDocument, contractGaps } from '@appgov/testing';
 import t from 'tap';
-import { startService } from './helpers.js';
+import { startService } from './fixtures/harness.js';
 
 t.test('the committed OpenAPI document of notification-service is current and complete', async (t) => {
   const ts = await startService(t, undefined);

@@ -1,7 +1,7 @@
 import { uniqueName } from '@appgov/testing';
 import t from 'tap';
 import { DEFAULT_TENANT_QUOTAS } from '../src/domain/tenant-quotas.js';
-import { bearer, startReceiver, startService } from './helpers.js';
+import { bearer, startReceiver, startService } from './fixtures/harness.js';
 
 t.test('no per-tenant quotas on webhooks or recipients (findings 11 and 5)', async (t) => {
   const receiver = await startReceiver(t);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
-import { bearer, events, startReceiver, startService } from './helpers.js';
+import { bearer, events, startReceiver, startService } from './fixtures/harness.js';
 
 /** A receiver that accepts the request and then drips its status line, a byte every 200 ms, forever. */
 async function startDripReceiver(t: { teardown(fn: () => unknown): void }) {

@@ -1,7 +1,7 @@
 import { isSecretUrlRequest } from '@appgov/telemetry';
 import { uniqueName } from '@appgov/testing';
 import t from 'tap';
-import { bearer, startReceiver, startService } from './helpers.js';
+import { bearer, startReceiver, startService } from './fixtures/harness.js';
 
 t.test(
   'Slack webhook URLs are secrets but are shown to viewers and can reach trace spans (finding 15)',
