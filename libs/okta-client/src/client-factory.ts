@@ -106,6 +106,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
   const timeouts: HttpTimeouts = {
     headersTimeoutMs: options.timeouts?.headersTimeoutMs ?? 30_000,
     bodyTimeoutMs: options.timeouts?.bodyTimeoutMs ?? 60_000,
+    ...(options.timeouts?.maxResponseBytes ? { maxResponseBytes: options.timeouts.maxResponseBytes } : {}),
   };
   const orgs = new OrgRegistry<OrgShared>(options.orgRegistry);
   const providers = new Map<string, OAuthTokenProvider>();
