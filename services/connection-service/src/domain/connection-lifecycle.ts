@@ -24,6 +24,7 @@ import { normaliseOktaDomain } from './okta-domain.js';
 import { nextSyncAt } from './schedule.js';
 import { cancelCurrentInTx, requestSyncInTx } from './sync-requests.js';
 import { syncIntervalOf } from './tenant-settings.repository.js';
+import { takeValidationAttempt } from './validation-throttle.js';
 
 // A connection's life: created with a validated credential (C1–C4, C11), its credential replaced
 // (C8), deleted (C9). Each stores the secret in Vault first and then records the change and its
@@ -46,6 +47,7 @@ export async function addConnection(
     });
   if (await domainConnected(deps.db, actor.tenant, domain)) throw duplicate();
 
+  takeValidationAttempt(deps.okta, actor.tenant, domain);
   const credential = await prepareCredential(deps.okta, domain, input);
   const { validated } = credential;
   const id = randomUUID();
@@ -129,6 +131,7 @@ export async function updateToken(
   if (input.confirm !== true) throw confirmationRequired('Replacing the token of a connection');
   // Sent to this connection's org only: a token of another org answers 401 there (OKTA_INVALID_TOKEN),
   // a service app of another org is an unknown client there (OKTA_INVALID_CLIENT).
+  takeValidationAttempt(deps.okta, actor.tenant, before.domain);
   const credential = await prepareCredential(deps.okta, before.domain, input);
   const { validated, fingerprint } = credential;
   const { version } = await deps.secrets.putOktaCredential(actor.tenant, id, credential.stored);
