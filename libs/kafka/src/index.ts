@@ -4,6 +4,7 @@ export * from './create-topics.js';
 export * from './event-producer.js';
 export * from './kafka-client.js';
 export * from './kafka-logger.js';
+export * from './kafka-security.js';
 export * from './message-headers.js';
 export * from './retry-backoff.js';
 export * from './topic-admin.js';

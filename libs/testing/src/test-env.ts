@@ -13,3 +13,32 @@ export function testEnv(env: NodeJS.ProcessEnv = process.env): TestEnv {
     KAFKA_BROKERS: env.KAFKA_BROKERS || '127.0.0.1:59092',
   };
 }
+
+/** Where `deploy/local/tls.sh` keeps its private CA (`APPGOV_CA_FILE`). */
+export function localCaFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.APPGOV_CA_FILE) return env.APPGOV_CA_FILE;
+  return `${env.APPGOV_STATE || `${repoRootFromCwd()}/.local`}/tls/ca.pem`;
+}
+
+// Tests run with their package folder as working directory (libs/x, services/x, test/x).
+function repoRootFromCwd(): string {
+  return process.cwd().replace(/\/(libs|services|test)\/[^/]+$/, '');
+}
+
+/**
+ * The service variables that connect to the local broker's SASL_SSL listener (SCRAM-SHA-512 over
+ * TLS from the scripts' private CA; `deploy/local/kafka.sh`), as a managed Kafka would be reached.
+ */
+export function saslSslKafkaEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' = 'scram-sha-512',
+): Record<string, string> {
+  return {
+    KAFKA_BROKERS: env.KAFKA_SASL_SSL_BROKERS || '127.0.0.1:59094',
+    KAFKA_SSL: 'true',
+    KAFKA_SSL_CA_FILE: localCaFile(env),
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: env.KAFKA_LOCAL_SASL_USERNAME || 'appgov',
+    KAFKA_SASL_PASSWORD: env.KAFKA_LOCAL_SASL_PASSWORD || 'appgov-kafka-local',
+  };
+}

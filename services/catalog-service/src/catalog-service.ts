@@ -1,7 +1,13 @@
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, OutboxRelay } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, createProducer, ensureTopics, runConsumer } from '@appgov/kafka';
+import {
+  type ConsumerRunner,
+  createKafkaFromEnv,
+  createProducer,
+  ensureTopics,
+  runConsumer,
+} from '@appgov/kafka';
 import {
   type AppLogger,
   createLogger,
@@ -77,7 +83,7 @@ export async function startCatalogService(
     let relay: OutboxRelay | undefined;
     const readiness: Record<string, () => Promise<unknown>> = {};
     if (!options.withoutKafka) {
-      const kafka = createKafka({ clientId: 'catalog-service', brokers: config.KAFKA_BROKERS, logger });
+      const kafka = createKafkaFromEnv(config, { clientId: 'catalog-service', logger });
       const admin = kafka.admin();
       await admin.connect();
       stops.push(() => admin.disconnect());

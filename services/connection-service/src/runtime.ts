@@ -3,7 +3,7 @@ import { createDb, migrateToLatest, type OutboxRecord, OutboxRelay, pingDb } fro
 import type { HttpApp } from '@appgov/http';
 import {
   type ConsumerRunner,
-  createKafka,
+  createKafkaFromEnv,
   createProducer,
   type EventProducer,
   ensureTopics,
@@ -80,7 +80,7 @@ export async function createRuntime(
   });
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
-  const kafka = createKafka({ clientId: 'connection-service', brokers: config.KAFKA_BROKERS, logger });
+  const kafka = createKafkaFromEnv(config, { clientId: 'connection-service', logger });
   const producer = createProducer(kafka, { logger });
   const admin: Admin = kafka.admin();
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });

@@ -6,7 +6,7 @@ import { createDb, migrateToLatest, OutboxRelay, pingDb } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import {
   type ConsumerRunner,
-  createKafka,
+  createKafkaFromEnv,
   createProducer,
   type EventProducer,
   ensureTopics,
@@ -68,7 +68,7 @@ export async function createIngestService(
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error'));
-  const kafka = createKafka({ clientId: 'ingest-service', brokers: config.KAFKA_BROKERS, logger });
+  const kafka = createKafkaFromEnv(config, { clientId: 'ingest-service', logger });
   const producer = createProducer(kafka, { logger });
   const admin = kafka.admin();
   const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);

@@ -1,7 +1,7 @@
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, pingDb } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, ensureTopics, runConsumer } from '@appgov/kafka';
+import { type ConsumerRunner, createKafkaFromEnv, ensureTopics, runConsumer } from '@appgov/kafka';
 import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import { Redis } from 'ioredis';
@@ -66,7 +66,7 @@ export async function createService(
   });
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
-  const kafka = createKafka({ clientId: 'notification-service', brokers: config.KAFKA_BROKERS, logger });
+  const kafka = createKafkaFromEnv(config, { clientId: 'notification-service', logger });
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const branding = {
     productName: config.DEFAULT_PRODUCT_NAME,

@@ -1,4 +1,4 @@
-import { DEV_JWT_SECRET, testEnv } from '@appgov/testing';
+import { DEV_JWT_SECRET, saslSslKafkaEnv, testEnv } from '@appgov/testing';
 import type { ServiceName } from './service-process.js';
 
 /** Where the pieces a stack's services talk to live. */
@@ -10,6 +10,8 @@ export interface StackEndpoints {
   vaultToken: string;
   smtpPort: number;
   ports: Record<ServiceName, number>;
+  /** Services reach Kafka through the broker's SASL_SSL listener (SCRAM-SHA-512, private CA). */
+  secureKafka?: boolean;
 }
 
 const SCHEMAS: Record<ServiceName, string> = {
@@ -31,6 +33,7 @@ export function serviceEnv(name: ServiceName, e: StackEndpoints): Record<string,
     DB_SCHEMA: `${schemaPrefix}${SCHEMAS[name]}`,
     REDIS_URL: infra.REDIS_URL,
     KAFKA_BROKERS: infra.KAFKA_BROKERS,
+    ...(e.secureKafka ? saslSslKafkaEnv() : {}),
     KAFKA_TOPIC_PREFIX: e.prefix ? `${e.prefix}.` : '',
     KAFKA_GROUP_PREFIX: e.prefix ? `${e.prefix}.` : '',
     JWT_HS256_SECRET: DEV_JWT_SECRET,
