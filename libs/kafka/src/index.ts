@@ -8,4 +8,5 @@ export * from './kafka-security.js';
 export * from './message-headers.js';
 export * from './retry-backoff.js';
 export * from './topic-admin.js';
+export * from './topic-verification.js';
 export * from './trace-context.js';

@@ -1,12 +1,12 @@
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, OutboxRelay } from '@appgov/db';
-import type { HttpApp } from '@appgov/http';
+import { type HttpApp, StartupGate } from '@appgov/http';
 import {
   type ConsumerRunner,
   createKafkaFromEnv,
   createProducer,
-  ensureTopics,
   runConsumer,
+  TopicReadiness,
 } from '@appgov/kafka';
 import {
   type AppLogger,
@@ -33,6 +33,8 @@ export interface StartOptions {
   redisKeyPrefix?: string;
   /** Outbox relay poll interval (tests shorten it). */
   relayPollMs?: number;
+  /** Called once the app is built, before Kafka is set up (server.ts listens here, so /readyz answers). */
+  onAppReady?: (app: HttpApp) => Promise<unknown>;
 }
 
 /** A running catalog service: its app (not listening), db and a stop function. */
@@ -71,6 +73,7 @@ export async function startCatalogService(
       }
     }
   };
+  let built: HttpApp | undefined;
   try {
     await migrateToLatest(db, catalogMigrations, config.DB_SCHEMA);
     const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -81,14 +84,38 @@ export async function startCatalogService(
     const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
     const consumers: ConsumerRunner[] = [];
     let relay: OutboxRelay | undefined;
-    const readiness: Record<string, () => Promise<unknown>> = {};
-    if (!options.withoutKafka) {
-      const kafka = createKafkaFromEnv(config, { clientId: 'catalog-service', logger });
-      const admin = kafka.admin();
+    const startup = new StartupGate();
+    const readiness: Record<string, () => Promise<unknown>> = { started: startup.check };
+    const kafka = options.withoutKafka
+      ? undefined
+      : createKafkaFromEnv(config, { clientId: 'catalog-service', logger });
+    const admin = kafka?.admin();
+    const topicReadiness =
+      admin &&
+      new TopicReadiness(admin, topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }), {
+        manage: config.KAFKA_MANAGE_TOPICS,
+        logger,
+      });
+    if (admin && topicReadiness) {
+      readiness.kafka = () => admin.describeCluster();
+      readiness.topics = topicReadiness.check;
+    }
+    const app = await buildApp({
+      config,
+      db,
+      logger,
+      registry,
+      redis,
+      redisKeyPrefix: options.redisKeyPrefix,
+      readiness,
+    });
+    built = app;
+    await options.onAppReady?.(app);
+    if (kafka && admin && topicReadiness) {
       await admin.connect();
       stops.push(() => admin.disconnect());
-      await ensureTopics(admin, topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }), { logger });
-      readiness.kafka = () => admin.describeCluster();
+      stops.push(async () => topicReadiness.stop());
+      await topicReadiness.prepare();
       const producer = createProducer(kafka, { logger });
       await producer.connect();
       stops.push(() => producer.disconnect());
@@ -159,18 +186,11 @@ export async function startCatalogService(
           if (r.status === 'rejected') logger.warn({ err: r.reason }, 'shutdown step failed');
       });
     }
-    const app = await buildApp({
-      config,
-      db,
-      logger,
-      registry,
-      redis,
-      redisKeyPrefix: options.redisKeyPrefix,
-      readiness,
-    });
     stops.push(() => app.close());
+    startup.open();
     return { app, db, relay, consumers, stop: stopAll };
   } catch (error) {
+    await built?.close().catch(() => {});
     await stopAll();
     throw error;
   }

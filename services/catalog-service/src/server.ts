@@ -9,9 +9,12 @@ import { telemetry } from './instrumentation.js';
 // The process: config, the service, listen, and a clean stop on SIGTERM/SIGINT.
 const config = loadCatalogConfig();
 const logger = createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
-const service = await startCatalogService(config, { logger });
+// Listens as soon as the app is built: /readyz answers (503, naming what it waits for) during start.
+const service = await startCatalogService(config, {
+  logger,
+  onAppReady: (app) => app.listen({ port: config.PORT, host: config.HOST }),
+});
 shutdownOnSignals(async () => {
   await service.stop();
   await telemetry.shutdown();
 }, logger);
-await service.app.listen({ port: config.PORT, host: config.HOST });

@@ -1,14 +1,14 @@
 import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, type OutboxRecord, OutboxRelay, pingDb } from '@appgov/db';
-import type { HttpApp } from '@appgov/http';
+import { type HttpApp, StartupGate } from '@appgov/http';
 import {
   type ConsumerRunner,
   createKafkaFromEnv,
   createProducer,
   type EventProducer,
-  ensureTopics,
   type RawMessage,
   runConsumer,
+  TopicReadiness,
 } from '@appgov/kafka';
 import {
   createOktaClientFactory,
@@ -83,6 +83,11 @@ export async function createRuntime(
   const kafka = createKafkaFromEnv(config, { clientId: 'connection-service', logger });
   const producer = createProducer(kafka, { logger });
   const admin: Admin = kafka.admin();
+  const topicReadiness = new TopicReadiness(admin, topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }), {
+    manage: config.KAFKA_MANAGE_TOPICS,
+    logger,
+  });
+  const startup = new StartupGate();
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
 
   const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
@@ -172,6 +177,8 @@ export async function createRuntime(
         }
         await admin.describeCluster();
       },
+      topics: topicReadiness.check,
+      started: startup.check,
     },
   });
 
@@ -193,7 +200,7 @@ export async function createRuntime(
       await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
       await admin.connect();
       adminConnected = true;
-      await ensureTopics(admin, topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }), { logger });
+      await topicReadiness.prepare();
       if (overrides.relay !== false) await relay.start();
       if (overrides.consumer !== false) {
         consumer = await runConsumer({
@@ -211,8 +218,10 @@ export async function createRuntime(
         });
       }
       if (overrides.scheduler !== false) scheduler.start();
+      startup.open();
     },
     async stop() {
+      topicReadiness.stop();
       await scheduler.stop();
       await consumer?.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
       await relay.stop();

@@ -13,8 +13,9 @@ shutdownOnSignals(async () => {
   await telemetry.shutdown();
 }, runtime.logger);
 try {
-  await runtime.start();
+  // Listening first: /readyz answers (503, naming what it waits for) while start() runs.
   await runtime.app.listen({ port: config.PORT, host: config.HOST });
+  await runtime.start();
 } catch (err) {
   runtime.logger.fatal({ err }, 'connection-service failed to start');
   await runtime.stop().catch(() => {});

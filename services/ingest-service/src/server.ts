@@ -16,8 +16,9 @@ try {
     await service.stop();
     await telemetry.shutdown();
   }, logger);
-  await service.start();
+  // Listening first: /readyz answers (503, naming what it waits for) while start() runs.
   await service.app.listen({ port: config.PORT, host: config.HOST });
+  await service.start();
 } catch (err) {
   logger.fatal({ err }, 'ingest-service failed to start');
   await telemetry.shutdown().catch(() => {});

@@ -3,14 +3,14 @@
 // overrides (unique schema, topic prefix, group, short leases); server.ts builds it from the env.
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, OutboxRelay, pingDb } from '@appgov/db';
-import type { HttpApp } from '@appgov/http';
+import { type HttpApp, StartupGate } from '@appgov/http';
 import {
   type ConsumerRunner,
   createKafkaFromEnv,
   createProducer,
   type EventProducer,
-  ensureTopics,
   runConsumer,
+  TopicReadiness,
 } from '@appgov/kafka';
 import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
 import { createSecretStoreFromEnv } from '@appgov/secrets';
@@ -71,6 +71,12 @@ export async function createIngestService(
   const kafka = createKafkaFromEnv(config, { clientId: 'ingest-service', logger });
   const producer = createProducer(kafka, { logger });
   const admin = kafka.admin();
+  const topicReadiness = new TopicReadiness(
+    admin,
+    topicSpecs(config.KAFKA_TOPIC_PREFIX ? { prefix: config.KAFKA_TOPIC_PREFIX } : {}),
+    { manage: config.KAFKA_MANAGE_TOPICS, logger },
+  );
+  const startup = new StartupGate();
   const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
   const okta =
     overrides.okta ??
@@ -147,6 +153,8 @@ export async function createIngestService(
       postgres: () => pingDb(db),
       redis: () => redis.ping(),
       kafka: () => admin.describeCluster(),
+      topics: topicReadiness.check,
+      started: startup.check,
     },
   });
 
@@ -164,13 +172,7 @@ export async function createIngestService(
       await migrateToLatest(db, ingestMigrations, config.DB_SCHEMA);
       await admin.connect();
       adminConnected = true;
-      await ensureTopics(
-        admin,
-        topicSpecs(config.KAFKA_TOPIC_PREFIX ? { prefix: config.KAFKA_TOPIC_PREFIX } : {}),
-        {
-          logger,
-        },
-      );
+      await topicReadiness.prepare();
       await producer.connect();
       await relay.start();
       if (overrides.consume !== false) {
@@ -189,8 +191,10 @@ export async function createIngestService(
         });
       }
       runner.start();
+      startup.open();
     },
     async stop() {
+      topicReadiness.stop();
       await consumer?.stop().catch((error: unknown) => logger.warn({ err: error }, 'consumer stop failed'));
       await runner.stop();
       await relay.stop().catch(() => {});

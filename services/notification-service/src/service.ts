@@ -1,7 +1,7 @@
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, pingDb } from '@appgov/db';
-import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafkaFromEnv, ensureTopics, runConsumer } from '@appgov/kafka';
+import { type HttpApp, StartupGate } from '@appgov/http';
+import { type ConsumerRunner, createKafkaFromEnv, runConsumer, TopicReadiness } from '@appgov/kafka';
 import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import { Redis } from 'ioredis';
@@ -125,6 +125,14 @@ export async function createService(
 
   const admin = kafka.admin();
   let adminConnected = false;
+  const topicReadiness = new TopicReadiness(
+    admin,
+    topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }).filter((s) =>
+      [...CONSUMED_TOPICS, 'dlq'].includes(s.id),
+    ),
+    { manage: config.KAFKA_MANAGE_TOPICS, logger },
+  );
+  const startup = new StartupGate();
   const app = await buildApp({
     db,
     redis,
@@ -149,6 +157,8 @@ export async function createService(
         if (!adminConnected) throw new Error('Kafka admin not connected');
         await admin.describeCluster();
       },
+      topics: topicReadiness.check,
+      started: startup.check,
     },
   });
 
@@ -181,13 +191,7 @@ export async function createService(
       });
       await admin.connect();
       adminConnected = true;
-      await ensureTopics(
-        admin,
-        topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }).filter((s) =>
-          [...CONSUMED_TOPICS, 'dlq'].includes(s.id),
-        ),
-        { logger },
-      );
+      await topicReadiness.prepare();
       consumer = await runConsumer({
         kafka,
         groupId: `${config.KAFKA_GROUP_PREFIX}notification-service`,
@@ -214,9 +218,11 @@ export async function createService(
       }, 3_600_000);
       pruneTimer.unref();
       started = true;
+      startup.open();
       logger.info({ topics: CONSUMED_TOPICS.map((id) => topics[id]) }, 'notification-service started');
     },
     async stop() {
+      topicReadiness.stop();
       if (pruneTimer) clearInterval(pruneTimer);
       await consumer?.stop();
       consumer = undefined;

@@ -35,6 +35,8 @@ export interface StartServiceOptions {
   /** Start detached (survives the parent, for `make demo`). */
   detached?: boolean;
   readyTimeoutMs?: number;
+  /** Resolve once the process answers /readyz at all (any status), not only when it is ready. */
+  untilListening?: boolean;
 }
 
 /** Spawns `node dist/src/server.js` of a service with the given environment and waits for /readyz. */
@@ -91,7 +93,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     }
     try {
       const res = await fetch(`${url}/readyz`);
-      if (res.status === 200) break;
+      if (res.status === 200 || options.untilListening) break;
     } catch {
       // not listening yet
     }
