@@ -20,3 +20,6 @@ export APPGOV_TLS_STORE_PASSWORD="${APPGOV_TLS_STORE_PASSWORD:-appgov-local}"
 # The user of that listener (kafka.sh gives it SCRAM-SHA-512/256 credentials and a PLAIN entry).
 export KAFKA_LOCAL_SASL_USERNAME="${KAFKA_LOCAL_SASL_USERNAME:-appgov}"
 export KAFKA_LOCAL_SASL_PASSWORD="${KAFKA_LOCAL_SASL_PASSWORD:-appgov-kafka-local}"
+# The two roles of production (deploy/local/postgres.sh): migrations run as the first, services as the second.
+export DATABASE_MIGRATION_URL="${DATABASE_MIGRATION_URL:-postgres://appgov_migrator:appgov_migrator@127.0.0.1:$PG_PORT/appgov}"
+export DATABASE_RUNTIME_URL="${DATABASE_RUNTIME_URL:-postgres://appgov_app:appgov_app@127.0.0.1:$PG_PORT/appgov}"

@@ -34,7 +34,7 @@ ready() { "$(pg_bin)/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; }
 start() {
   ensure_installed
   local bin; bin="$(pg_bin)"
-  if ready; then log "postgres: already running on $PG_PORT"; return; fi
+  if ready; then log "postgres: already running on $PG_PORT"; ensure_roles; return; fi
   local data; data="$(data_dir)"
   if [ ! -f "$data/PG_VERSION" ]; then
     [ "$data" = "$APPGOV_STATE/pg" ] ||
@@ -56,11 +56,43 @@ CONF
   fi
   as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
   wait_for 30 ready || { log "postgres: did not become ready; see $data/server.log"; exit 1; }
-  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='appgov'" | grep -q 1 ||
-    "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE appgov LOGIN SUPERUSER PASSWORD 'appgov'"
-  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='appgov'" | grep -q 1 ||
-    "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE appgov OWNER appgov"
+  ensure_roles
   log "postgres: ready on 127.0.0.1:$PG_PORT"
+}
+psql_su() { PGOPTIONS="-c client_min_messages=warning" "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+# The roles, idempotently (also on a server started before they existed):
+# - appgov: superuser, what tests and tools use by default (schemas per test, drops);
+# - appgov_migrator: runs migrations and owns the schemas (CREATE on the database, no superuser);
+# - appgov_app: what services run as in the tests that say so: no DDL, owns nothing, no BYPASSRLS;
+#   migrate.js grants it row access (DATABASE_RUNTIME_ROLE). catalog_reader is the catalog's
+#   row-level-security reader, made here so the migrator needs no CREATEROLE.
+ensure_roles() {
+  psql_su -d postgres <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'appgov') THEN
+    CREATE ROLE appgov LOGIN SUPERUSER PASSWORD 'appgov';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'appgov_migrator') THEN
+    CREATE ROLE appgov_migrator LOGIN PASSWORD 'appgov_migrator';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'appgov_app') THEN
+    CREATE ROLE appgov_app LOGIN PASSWORD 'appgov_app';
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'catalog_reader') THEN
+    CREATE ROLE catalog_reader NOLOGIN;
+  END IF;
+END $$;
+ALTER ROLE appgov_migrator NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+ALTER ROLE appgov_app NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+GRANT catalog_reader TO appgov_migrator WITH ADMIN OPTION;
+SQL
+  psql_su -d postgres -c "SELECT 1 FROM pg_database WHERE datname='appgov'" | grep -q 1 ||
+    psql_su -d postgres -c "CREATE DATABASE appgov OWNER appgov"
+  psql_su -d appgov <<'SQL'
+GRANT CONNECT, CREATE ON DATABASE appgov TO appgov_migrator;
+GRANT CONNECT ON DATABASE appgov TO appgov_app;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+SQL
 }
 stop() {
   local bin; bin="$(pg_bin 2>/dev/null)" || return 0

@@ -25,6 +25,8 @@ export function serviceConfigProperties(defaults: ServiceConfigDefaults) {
     DATABASE_SSL_CA_FILE: Type.Optional(Type.String()),
     /** Run pending migrations at start (local development); the chart runs them in its hook Job. */
     MIGRATE_ON_START: Type.Boolean({ default: true }),
+    /** migrate.js only: the role services run as, granted row access to the migrated schema. */
+    DATABASE_RUNTIME_ROLE: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
     DB_SCHEMA: Type.String({ default: defaults.schema, pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
     /** `rediss://user:password@host:port` for TLS and an ACL user. */
     REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379' }),

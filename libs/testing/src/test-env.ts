@@ -14,6 +14,27 @@ export function testEnv(env: NodeJS.ProcessEnv = process.env): TestEnv {
   };
 }
 
+/**
+ * The two roles of production (`deploy/local/postgres.sh`): the migration role that owns the schemas,
+ * and the runtime role services run as (no DDL, no ownership, no BYPASSRLS).
+ */
+export function roleUrls(env: NodeJS.ProcessEnv = process.env): { migration: string; runtime: string } {
+  const base = new URL(testEnv(env).DATABASE_URL);
+  const as = (user: string) => {
+    const url = new URL(base);
+    url.username = user;
+    url.password = user;
+    return url.toString();
+  };
+  return {
+    migration: env.DATABASE_MIGRATION_URL || as('appgov_migrator'),
+    runtime: env.DATABASE_RUNTIME_URL || as('appgov_app'),
+  };
+}
+
+/** The runtime role's name (what migrate.js grants row access to). */
+export const RUNTIME_ROLE = 'appgov_app';
+
 /** Where `deploy/local/tls.sh` keeps its private CA (`APPGOV_CA_FILE`). */
 export function localCaFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.APPGOV_CA_FILE) return env.APPGOV_CA_FILE;

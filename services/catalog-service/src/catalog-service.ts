@@ -75,7 +75,7 @@ export async function startCatalogService(
   };
   let built: HttpApp | undefined;
   try {
-    await migrateToLatest(db, catalogMigrations, config.DB_SCHEMA);
+    if (config.MIGRATE_ON_START) await migrateToLatest(db, catalogMigrations, config.DB_SCHEMA);
     const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
     redis.on('error', () => {});
     await redis.connect();

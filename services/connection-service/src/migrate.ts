@@ -7,6 +7,7 @@ const config = readConfig();
 await runMigrationsAndExit({
   connectionString: config.DATABASE_URL,
   schema: config.DB_SCHEMA,
+  runtimeRole: config.DATABASE_RUNTIME_ROLE,
   migrations: migrations,
   log: (line) => console.log(JSON.stringify({ name: 'connection-service-migrate', ...line })),
 });

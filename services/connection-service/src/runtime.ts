@@ -196,7 +196,7 @@ export async function createRuntime(
     registry,
     logger,
     async start() {
-      await migrateToLatest(db, migrations, config.DB_SCHEMA);
+      if (config.MIGRATE_ON_START) await migrateToLatest(db, migrations, config.DB_SCHEMA);
       await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
       await admin.connect();
       adminConnected = true;

@@ -7,6 +7,7 @@ const config = readConfig();
 await runMigrationsAndExit({
   connectionString: config.DATABASE_URL,
   schema: config.DB_SCHEMA,
+  runtimeRole: config.DATABASE_RUNTIME_ROLE,
   migrations: ingestMigrations,
   log: (line) => console.log(JSON.stringify({ name: 'ingest-service-migrate', ...line })),
 });

@@ -169,7 +169,7 @@ export async function createIngestService(
     topics,
     okta,
     async start() {
-      await migrateToLatest(db, ingestMigrations, config.DB_SCHEMA);
+      if (config.MIGRATE_ON_START) await migrateToLatest(db, ingestMigrations, config.DB_SCHEMA);
       await admin.connect();
       adminConnected = true;
       await topicReadiness.prepare();

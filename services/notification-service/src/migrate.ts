@@ -7,6 +7,7 @@ const config = loadNotificationConfig();
 await runMigrationsAndExit({
   connectionString: config.DATABASE_URL,
   schema: config.DB_SCHEMA,
+  runtimeRole: config.DATABASE_RUNTIME_ROLE,
   migrations: notificationMigrations,
   log: (line) => console.log(JSON.stringify({ name: 'notification-service-migrate', ...line })),
 });

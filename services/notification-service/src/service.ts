@@ -177,7 +177,7 @@ export async function createService(
     webhookSecrets,
     processorDeps,
     async start() {
-      await migrateToLatest(db, notificationMigrations, config.DB_SCHEMA);
+      if (config.MIGRATE_ON_START) await migrateToLatest(db, notificationMigrations, config.DB_SCHEMA);
       // Plain-text secrets of older rows go to Vault (a migration cannot reach Vault); rows a
       // rollout's old replicas still write are caught by the hourly pass below.
       const moveSecrets = () =>

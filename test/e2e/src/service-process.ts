@@ -39,6 +39,21 @@ export interface StartServiceOptions {
   untilListening?: boolean;
 }
 
+/** Runs `node dist/src/migrate.js` of a service (the chart's migration Job) and resolves when it succeeded. */
+export async function migrateService(name: ServiceName, env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['dist/src/migrate.js'], {
+    cwd: join(repoRoot, 'services', name),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  child.stdout?.on('data', (b: Buffer) => chunks.push(b.toString('utf8')));
+  child.stderr?.on('data', (b: Buffer) => chunks.push(b.toString('utf8')));
+  const code = await new Promise<number | null>((res) => child.once('exit', res));
+  if (code !== 0) throw new Error(`${name} migrate.js exited ${code}:\n${chunks.join('').slice(-4000)}`);
+  return chunks.join('');
+}
+
 /** Spawns `node dist/src/server.js` of a service with the given environment and waits for /readyz. */
 export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
   const cwd = join(repoRoot, 'services', options.name);

@@ -1,6 +1,7 @@
 // The product guide, end to end: the four services run as separate processes against the real
 // Postgres, Kafka and Redis and the Okta and Vault simulators, and are driven only through their
-// public HTTP APIs and Kafka topics. The services reach Kafka as in production, over the broker's
+// public HTTP APIs and Kafka topics. As in production, each service's migrate.js runs first as the
+// migration role, and the services run as the runtime role (no DDL, no BYPASSRLS). The services reach Kafka as in production, over the broker's
 // SASL_SSL listener (SCRAM-SHA-512, TLS from the scripts' private CA); the test's own readers use
 // the plaintext listener of the same broker.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ import t from 'tap';
 import {
   freeServicePorts,
   type KcatMessage,
+  migrateService,
+  migrationEnv,
   readTopicWithKcat,
   repoRoot,
   SERVICE_NAMES,
@@ -75,10 +78,13 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     smtpPort: smtp.smtpPort,
     ports,
     secureKafka: true,
+    runtimeRole: true,
   };
+  // As the chart does: migrations once, as the migration role; the services run as the runtime role.
+  for (const name of SERVICE_NAMES) await migrateService(name, migrationEnv(name, endpoints));
   const kafkaPassword = saslSslKafkaEnv().KAFKA_SASL_PASSWORD as string;
   const procs = {} as Record<ServiceName, ServiceProcess>;
-  // Started one after the other: each runs its migrations and creates its topics at boot.
+  // Started one after the other: each creates its topics at boot.
   for (const name of SERVICE_NAMES) {
     procs[name] = await startService({
       name,

@@ -8,6 +8,8 @@ import { startVaultSimulator } from '@appgov/vault-simulator';
 import t from 'tap';
 import {
   freeServicePorts,
+  migrateService,
+  migrationEnv,
   SERVICE_NAMES,
   type ServiceProcess,
   serviceEnv,
@@ -36,6 +38,7 @@ t.test('missing topics keep every service unready, naming them; present topics l
   t.teardown(() => smtp.close());
   const ports = await freeServicePorts();
   const endpoints = {
+    runtimeRole: true,
     prefix,
     oktaPort: 1,
     vaultUrl: vault.url,
@@ -43,6 +46,7 @@ t.test('missing topics keep every service unready, naming them; present topics l
     smtpPort: smtp.smtpPort,
     ports,
   };
+  for (const name of SERVICE_NAMES) await migrateService(name, migrationEnv(name, endpoints));
   const procs = await Promise.all(
     SERVICE_NAMES.map((name) =>
       startService({
