@@ -1,5 +1,5 @@
 import { AppError } from '@appgov/errors';
-import { createVaultSession, vaultAuthFromEnv } from '@appgov/secrets';
+import { createVaultSession, vaultAuthFromEnv, vaultTlsFromEnv } from '@appgov/secrets';
 import type { NotificationConfig } from '../config.js';
 
 /**
@@ -20,6 +20,7 @@ export async function resolveSmtpPassword(config: NotificationConfig): Promise<s
   const session = createVaultSession({
     endpoint: config.VAULT_ADDR,
     auth: vaultAuthFromEnv(config),
+    ...vaultTlsFromEnv(config),
   });
   let value: unknown;
   try {
