@@ -23,3 +23,7 @@ export KAFKA_LOCAL_SASL_PASSWORD="${KAFKA_LOCAL_SASL_PASSWORD:-appgov-kafka-loca
 # The two roles of production (deploy/local/postgres.sh): migrations run as the first, services as the second.
 export DATABASE_MIGRATION_URL="${DATABASE_MIGRATION_URL:-postgres://appgov_migrator:appgov_migrator@127.0.0.1:$PG_PORT/appgov}"
 export DATABASE_RUNTIME_URL="${DATABASE_RUNTIME_URL:-postgres://appgov_app:appgov_app@127.0.0.1:$PG_PORT/appgov}"
+# Redis's TLS port (same server, certificate from the private CA) and the ACL user tests connect as.
+export REDIS_TLS_PORT="${REDIS_TLS_PORT:-56380}"
+export REDIS_LOCAL_ACL_USER="${REDIS_LOCAL_ACL_USER:-appgov_app}"
+export REDIS_LOCAL_ACL_PASSWORD="${REDIS_LOCAL_ACL_PASSWORD:-appgov-redis-local}"

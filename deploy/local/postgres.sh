@@ -34,7 +34,7 @@ ready() { "$(pg_bin)/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; }
 start() {
   ensure_installed
   local bin; bin="$(pg_bin)"
-  if ready; then log "postgres: already running on $PG_PORT"; ensure_roles; return; fi
+  if ready; then log "postgres: already running on $PG_PORT"; ensure_roles; ensure_tls; return; fi
   local data; data="$(data_dir)"
   if [ ! -f "$data/PG_VERSION" ]; then
     [ "$data" = "$APPGOV_STATE/pg" ] ||
@@ -57,7 +57,17 @@ CONF
   as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
   wait_for 30 ready || { log "postgres: did not become ready; see $data/server.log"; exit 1; }
   ensure_roles
+  ensure_tls
   log "postgres: ready on 127.0.0.1:$PG_PORT"
+}
+# TLS with the scripts' certificate, idempotently and without a restart (ssl reloads): a client's
+# sslmode decides; plain connections keep working.
+ensure_tls() {
+  local data; data="$(data_dir)"
+  bash "$here/tls.sh"
+  install -o postgres -g postgres -m 600 "$APPGOV_TLS_DIR/server.key" "$data/server.key"
+  install -o postgres -g postgres -m 644 "$APPGOV_TLS_DIR/server.pem" "$data/server.crt"
+  psql_su -d postgres -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
 }
 psql_su() { PGOPTIONS="-c client_min_messages=warning" "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 # The roles, idempotently (also on a server started before they existed):

@@ -1,4 +1,5 @@
 export * from './create-db.js';
+export * from './database-url.js';
 export * from './migration-runner.js';
 export * from './outbox.migration.js';
 export * from './outbox.repository.js';

@@ -1,6 +1,7 @@
 export * from './free-port.js';
 export * from './fresh-schema.js';
 export * from './jwt.js';
+export * from './pg-sessions.js';
 export * from './scratch-postgres.js';
 export * from './test-env.js';
 export * from './unique-name.js';

@@ -63,3 +63,22 @@ export function saslSslKafkaEnv(
     KAFKA_SASL_PASSWORD: env.KAFKA_LOCAL_SASL_PASSWORD || 'appgov-kafka-local',
   };
 }
+
+/**
+ * Every link of a service secured as in production, on the local infrastructure: Postgres with
+ * sslmode=verify-full and the private CA as the runtime role, Redis over TLS as its ACL user, Kafka
+ * over SASL_SSL.
+ */
+export function securedLinksEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const redis = new URL(testEnv(env).REDIS_URL);
+  const user = env.REDIS_LOCAL_ACL_USER || 'appgov_app';
+  const password = env.REDIS_LOCAL_ACL_PASSWORD || 'appgov-redis-local';
+  return {
+    ...saslSslKafkaEnv(env),
+    DATABASE_URL: roleUrls(env).runtime,
+    DATABASE_SSL_CA_FILE: localCaFile(env),
+    MIGRATE_ON_START: 'false',
+    REDIS_URL: `rediss://${user}:${password}@${redis.hostname}:${env.REDIS_TLS_PORT || '56380'}`,
+    REDIS_TLS_CA_FILE: localCaFile(env),
+  };
+}

@@ -1,5 +1,6 @@
+import { redisTlsOptions } from '@appgov/config';
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, OutboxRelay } from '@appgov/db';
+import { createDb, databaseUrl, migrateToLatest, OutboxRelay } from '@appgov/db';
 import { type HttpApp, StartupGate } from '@appgov/http';
 import {
   type ConsumerRunner,
@@ -58,7 +59,7 @@ export async function startCatalogService(
   const registry = options.registry ?? createMetricsRegistry('catalog-service');
   const now = options.now ?? (() => new Date());
   const db = createDb<any>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     max: config.DB_POOL_MAX,
     applicationName: 'catalog-service',
@@ -76,7 +77,11 @@ export async function startCatalogService(
   let built: HttpApp | undefined;
   try {
     if (config.MIGRATE_ON_START) await migrateToLatest(db, catalogMigrations, config.DB_SCHEMA);
-    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    const redis = new Redis(config.REDIS_URL, {
+      ...redisTlsOptions(config),
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+    });
     redis.on('error', () => {});
     await redis.connect();
     stops.push(async () => redis.quit());
@@ -125,7 +130,7 @@ export async function startCatalogService(
         logger,
         registry,
         pollIntervalMs: options.relayPollMs ?? 1000,
-        listenConnectionString: config.DATABASE_URL,
+        listenConnectionString: databaseUrl(config),
         batchSize: 500,
         send: (records) =>
           producer.send(

@@ -1,5 +1,6 @@
+import { redisTlsOptions } from '@appgov/config';
 import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, type OutboxRecord, OutboxRelay, pingDb } from '@appgov/db';
+import { createDb, databaseUrl, migrateToLatest, type OutboxRecord, OutboxRelay, pingDb } from '@appgov/db';
 import { type HttpApp, StartupGate } from '@appgov/http';
 import {
   type ConsumerRunner,
@@ -74,11 +75,15 @@ export async function createRuntime(
   const logger = overrides.logger ?? createLogger({ name: 'connection-service', level: config.LOG_LEVEL });
   const registry = createMetricsRegistry('connection-service');
   const db = createDb<Database>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     applicationName: 'connection-service',
   });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redis = new Redis(config.REDIS_URL, {
+    ...redisTlsOptions(config),
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+  });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const kafka = createKafkaFromEnv(config, { clientId: 'connection-service', logger });
   const producer = createProducer(kafka, { logger });
@@ -145,7 +150,7 @@ export async function createRuntime(
     maxBackoffMs: 10_000,
     logger,
     registry,
-    listenConnectionString: config.DATABASE_URL,
+    listenConnectionString: databaseUrl(config),
   });
   const scheduler = new SyncScheduler(deps, {
     tickMs: config.SCHEDULER_TICK_MS,

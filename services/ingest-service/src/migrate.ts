@@ -1,11 +1,11 @@
 // `node dist/src/migrate.js`: applies the ingest schema's migrations and exits (the Helm hook Job).
-import { runMigrationsAndExit } from '@appgov/db';
+import { databaseUrl, runMigrationsAndExit } from '@appgov/db';
 import { readConfig } from './config.js';
 import { ingestMigrations } from './migrations/index.js';
 
 const config = readConfig();
 await runMigrationsAndExit({
-  connectionString: config.DATABASE_URL,
+  connectionString: databaseUrl(config),
   schema: config.DB_SCHEMA,
   runtimeRole: config.DATABASE_RUNTIME_ROLE,
   migrations: ingestMigrations,

@@ -1,8 +1,9 @@
 // Wires one ingest-service instance: Postgres, Redis, Kafka, Vault, the Okta client factory, the
 // consumer, the job runner, the outbox relay and the HTTP app. Tests build it in-process with
 // overrides (unique schema, topic prefix, group, short leases); server.ts builds it from the env.
+import { redisTlsOptions } from '@appgov/config';
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, OutboxRelay, pingDb } from '@appgov/db';
+import { createDb, databaseUrl, migrateToLatest, OutboxRelay, pingDb } from '@appgov/db';
 import { type HttpApp, StartupGate } from '@appgov/http';
 import {
   type ConsumerRunner,
@@ -62,11 +63,15 @@ export async function createIngestService(
   const registry = overrides.registry ?? createMetricsRegistry('ingest-service');
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX ? { prefix: config.KAFKA_TOPIC_PREFIX } : {});
   const db = createDb<IngestDatabase>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     applicationName: 'ingest-service',
   });
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const redis = new Redis(config.REDIS_URL, {
+    ...redisTlsOptions(config),
+    maxRetriesPerRequest: 3,
+    lazyConnect: false,
+  });
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error'));
   const kafka = createKafkaFromEnv(config, { clientId: 'ingest-service', logger });
   const producer = createProducer(kafka, { logger });
@@ -127,7 +132,7 @@ export async function createIngestService(
         })),
       ),
     pollIntervalMs: config.OUTBOX_POLL_MS,
-    listenConnectionString: config.DATABASE_URL,
+    listenConnectionString: databaseUrl(config),
     logger,
     registry,
   });

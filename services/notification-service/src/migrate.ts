@@ -1,11 +1,11 @@
 // `node dist/src/migrate.js`: applies the notification schema's migrations and exits (the Helm hook Job).
-import { runMigrationsAndExit } from '@appgov/db';
+import { databaseUrl, runMigrationsAndExit } from '@appgov/db';
 import { loadNotificationConfig } from './config.js';
 import { notificationMigrations } from './migrations/index.js';
 
 const config = loadNotificationConfig();
 await runMigrationsAndExit({
-  connectionString: config.DATABASE_URL,
+  connectionString: databaseUrl(config),
   schema: config.DB_SCHEMA,
   runtimeRole: config.DATABASE_RUNTIME_ROLE,
   migrations: notificationMigrations,

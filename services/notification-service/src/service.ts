@@ -1,5 +1,6 @@
+import { redisTlsOptions } from '@appgov/config';
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, pingDb } from '@appgov/db';
+import { createDb, databaseUrl, migrateToLatest, pingDb } from '@appgov/db';
 import { type HttpApp, StartupGate } from '@appgov/http';
 import { type ConsumerRunner, createKafkaFromEnv, runConsumer, TopicReadiness } from '@appgov/kafka';
 import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
@@ -60,11 +61,15 @@ export async function createService(
   const clock = overrides.clock ?? systemClock;
   const metrics = notificationMetrics(registry);
   const db = createDb<NotificationDatabase>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     applicationName: 'notification-service',
   });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redis = new Redis(config.REDIS_URL, {
+    ...redisTlsOptions(config),
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+  });
   redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
   const kafka = createKafkaFromEnv(config, { clientId: 'notification-service', logger });
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
