@@ -27,6 +27,8 @@ export async function grantRuntimeAccess(
     `grant usage on schema "${schema}" to "${role}"`,
     `grant select, insert, update, delete on all tables in schema "${schema}" to "${role}"`,
     `grant usage, select, update on all sequences in schema "${schema}" to "${role}"`,
+    // e.g. SECURITY DEFINER helpers a migration made for what only the owner may do.
+    `grant execute on all functions in schema "${schema}" to "${role}"`,
     `alter default privileges in schema "${schema}" grant select, insert, update, delete on tables to "${role}"`,
     `alter default privileges in schema "${schema}" grant usage, select, update on sequences to "${role}"`,
     `revoke all on "${schema}".kysely_migration, "${schema}".kysely_migration_lock from "${role}"`,

@@ -2,7 +2,7 @@
 // the role cannot change the schema, and a read without the tenant setting returns nothing.
 import { randomUUID } from 'node:crypto';
 import { OktaSimulator } from '@appgov/okta-simulator';
-import { mintJwt, roleUrls } from '@appgov/testing';
+import { mintJwt, roleUrls, testEnv, waitFor } from '@appgov/testing';
 import pg from 'pg';
 import t from 'tap';
 import { startOfflineCatalog } from './fixtures/offline-catalog.js';
@@ -48,4 +48,23 @@ t.test('catalog under the runtime role', async (t) => {
   const scoped = await app.query('select count(*)::int as n from apps');
   await app.query('commit');
   t.equal(scoped.rows[0].n, records.apps.length, 'with the tenant set, its apps');
+
+  // The sync refreshed the statistics of tables the runtime role does not own (a plain ANALYZE by
+  // a non-owner is skipped with a warning).
+  const admin = new pg.Client({ connectionString: testEnv().DATABASE_URL });
+  await admin.connect();
+  t.teardown(() => admin.end());
+  const analyzed = await waitFor(
+    async () => {
+      await admin.query('select pg_stat_clear_snapshot()');
+      const { rows } = await admin.query(
+        `select relname from pg_stat_user_tables
+          where schemaname = $1 and relname in ('apps', 'users', 'findings') and last_analyze is not null`,
+        [schema],
+      );
+      return rows.length === 3 ? rows : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 200, description: 'apps, users and findings analyzed' },
+  );
+  t.equal(analyzed.length, 3, 'apps, users and findings analyzed under the runtime role');
 });

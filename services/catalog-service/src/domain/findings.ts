@@ -90,7 +90,7 @@ export async function recomputeFindings(
      returning *`,
     params,
   );
-  await runSql(trx, 'analyze findings', []);
+  await runSql(trx, 'select analyze_catalog_tables($1::text[])', [['findings']]);
   const resolved = await runSql(
     trx,
     `update findings f set resolved_at = $4::timestamptz, last_seen_sync = $3::uuid

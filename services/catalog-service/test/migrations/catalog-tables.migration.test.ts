@@ -35,6 +35,18 @@ t.test('catalog migrations go up and down against the real Postgres', async (t) 
   }>`select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname = ${schema} and c.relforcerowsecurity`.execute(db);
   t.equal(Number(forced[0]?.n), 12, 'FORCE row level security');
+  const analyzeFunctions = async () =>
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+          where n.nspname = ${schema} and p.proname = 'analyze_catalog_tables'`.execute(db)
+      ).rows[0]?.n,
+    );
+  t.equal(await analyzeFunctions(), 1, 'the analyze function for the runtime role');
+  await migrateDown(db, catalogMigrations, schema);
+  t.equal(await analyzeFunctions(), 0, 'the analyze function goes down');
   await migrateDown(db, catalogMigrations, schema);
   t.notOk((await tables()).includes('dataset_counts'), 'the counters migration goes down');
   t.ok((await tables()).includes('apps'), 'one migration at a time');
