@@ -20,7 +20,7 @@ export class MigrationError extends Error {
   }
 }
 
-function migrator(db: Kysely<any>, migrations: MigrationRecord, schema: string): Migrator {
+function migrator<DB>(db: Kysely<DB>, migrations: MigrationRecord, schema: string): Migrator {
   assertSchemaName(schema);
   return new Migrator({
     db,
@@ -51,8 +51,8 @@ async function check(
 }
 
 /** Applies every pending migration in `schema` (its own migration table); throws on the first failure. */
-export function migrateToLatest(
-  db: Kysely<any>,
+export function migrateToLatest<DB>(
+  db: Kysely<DB>,
   migrations: MigrationRecord,
   schema: string,
 ): Promise<MigrationResult[]> {
@@ -60,8 +60,8 @@ export function migrateToLatest(
 }
 
 /** Reverts the latest migration, or all of them with `{ all: true }`. */
-export function migrateDown(
-  db: Kysely<any>,
+export function migrateDown<DB>(
+  db: Kysely<DB>,
   migrations: MigrationRecord,
   schema: string,
   options: { all?: boolean } = {},
@@ -85,7 +85,11 @@ export async function runMigrationsAndExit(options: {
   /** Roles the runtime role must be able to SET ROLE to. */
   runtimeMemberOf?: readonly string[];
 }): Promise<void> {
-  const db = createDb<any>({ connectionString: options.connectionString, schema: options.schema, max: 1 });
+  const db = createDb<unknown>({
+    connectionString: options.connectionString,
+    schema: options.schema,
+    max: 1,
+  });
   try {
     const results = await migrateToLatest(db, options.migrations, options.schema);
     if (options.runtimeRole) {

@@ -6,6 +6,6 @@ export function withTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Transaction<DB>
 }
 
 /** Throws unless Postgres answers a trivial query (for readiness checks). */
-export async function pingDb(db: Kysely<any>): Promise<void> {
+export async function pingDb<DB>(db: Kysely<DB>): Promise<void> {
   await sql`select 1`.execute(db);
 }

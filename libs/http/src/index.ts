@@ -5,4 +5,3 @@ export * from './idempotency.js';
 export * from './problem-details.js';
 export * from './rate-limit.js';
 export * from './shutdown-on-signals.js';
-export * from './startup-gate.js';

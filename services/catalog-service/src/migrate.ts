@@ -1,9 +1,9 @@
 // `node dist/src/migrate.js`: applies the catalog schema's migrations and exits (the Helm hook Job).
 import { databaseUrl, runMigrationsAndExit } from '@appgov/db';
-import { loadCatalogConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { catalogMigrations, READER_ROLE } from './migrations/index.js';
 
-const config = loadCatalogConfig();
+const config = loadConfig();
 await runMigrationsAndExit({
   connectionString: databaseUrl(config),
   schema: config.DB_SCHEMA,

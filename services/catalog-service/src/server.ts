@@ -1,20 +1,25 @@
 // First: starts OpenTelemetry before the modules it patches load.
 import './instrumentation.js';
 import { shutdownOnSignals } from '@appgov/http';
-import { createLogger } from '@appgov/telemetry';
-import { startCatalogService } from './catalog-service.js';
-import { loadCatalogConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { telemetry } from './instrumentation.js';
+import { createService } from './service.js';
 
-// The process: config, the service, listen, and a clean stop on SIGTERM/SIGINT.
-const config = loadCatalogConfig();
-const logger = createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
-// Listens as soon as the app is built: /readyz answers (503, naming what it waits for) during start.
-const service = await startCatalogService(config, {
-  logger,
-  onAppReady: (app) => app.listen({ port: config.PORT, host: config.HOST }),
-});
+// The process: config, service, listen, and a clean stop on SIGTERM/SIGINT; a failed start stops
+// what started and exits 1.
+const config = loadConfig();
+const service = await createService(config);
 shutdownOnSignals(async () => {
   await service.stop();
   await telemetry.shutdown();
-}, logger);
+}, service.logger);
+try {
+  // Listening first: /readyz answers (503, naming what it waits for) while start() runs.
+  await service.app.listen({ port: config.PORT, host: config.HOST });
+  await service.start();
+} catch (err) {
+  service.logger.fatal({ err }, 'catalog-service failed to start');
+  await service.stop().catch(() => {});
+  await telemetry.shutdown().catch(() => {});
+  process.exit(1);
+}

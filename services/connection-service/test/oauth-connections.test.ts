@@ -4,7 +4,7 @@ import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { jwkThumbprint, OKTA_READ_SCOPES } from '@appgov/okta-client';
 import { sql } from 'kysely';
 import t from 'tap';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 const base = '/v1/integrations/okta/connections';
 const ALL_SCOPES = [...OKTA_READ_SCOPES];

@@ -1,16 +1,16 @@
 import { redisTlsOptions } from '@appgov/config';
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, databaseUrl, migrateToLatest, pingDb } from '@appgov/db';
-import { type HttpApp, StartupGate } from '@appgov/http';
-import { type ConsumerRunner, createKafkaFromEnv, runConsumer, TopicReadiness } from '@appgov/kafka';
+import { createDb, databaseUrl, migrateToLatest } from '@appgov/db';
+import type { HttpApp } from '@appgov/http';
+import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
 import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { buildApp } from './app.js';
-import type { NotificationConfig } from './config.js';
+import type { Config } from './config.js';
 import { notificationHandlers } from './consumers/index.js';
-import { type Clock, systemClock } from './domain/clock.js';
 import type { NotificationDb } from './domain/db.js';
 import { EmailSender } from './domain/email-sender.js';
 import { notificationMetrics } from './domain/notification.metrics.js';
@@ -19,6 +19,7 @@ import { type ProcessorDeps, pruneProcessedEvents } from './domain/notification-
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { moveLegacyWebhookSecrets, WebhookSecrets } from './domain/webhook-secrets.js';
 import { notificationMigrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 import { resolveSmtpPassword } from './plugins/smtp-password.js';
 
 /** The topics this service reads. */
@@ -34,7 +35,7 @@ export interface ServiceOverrides {
 }
 
 /** The running parts of notification-service. */
-export interface NotificationService {
+export interface Service {
   app: HttpApp;
   db: NotificationDb;
   redis: Redis;
@@ -53,9 +54,9 @@ export interface NotificationService {
 
 /** Wires everything from config; nothing connects or listens until `start()` (and server.ts listens). */
 export async function createService(
-  config: NotificationConfig,
+  config: Readonly<Config>,
   overrides: ServiceOverrides = {},
-): Promise<NotificationService> {
+): Promise<Service> {
   const logger = overrides.logger ?? createLogger({ name: 'notification-service', level: config.LOG_LEVEL });
   const registry = overrides.registry ?? createMetricsRegistry('notification-service');
   const clock = overrides.clock ?? systemClock;
@@ -65,13 +66,7 @@ export async function createService(
     schema: config.DB_SCHEMA,
     applicationName: 'notification-service',
   });
-  const redis = new Redis(config.REDIS_URL, {
-    ...redisTlsOptions(config),
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-  });
-  redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
-  const kafka = createKafkaFromEnv(config, { clientId: 'notification-service', logger });
+  const redis = createRedis(config.REDIS_URL, logger, redisTlsOptions(config));
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const branding = {
     productName: config.DEFAULT_PRODUCT_NAME,
@@ -128,44 +123,19 @@ export async function createService(
     },
   };
 
-  const admin = kafka.admin();
-  let adminConnected = false;
-  const topicReadiness = new TopicReadiness(
-    admin,
-    topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }).filter((s) =>
-      [...CONSUMED_TOPICS, 'dlq'].includes(s.id),
-    ),
-    { manage: config.KAFKA_MANAGE_TOPICS, logger },
-  );
-  const startup = new StartupGate();
   const app = await buildApp({
+    config,
     db,
     redis,
-    redisKeyPrefix: config.REDIS_KEY_PREFIX,
     logger,
     registry,
-    auth: {
-      hs256Secret: config.JWT_HS256_SECRET,
-      jwksUrl: config.JWT_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    },
     branding,
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     webhookSecrets,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     pokeWebhooks: () => webhookDispatcher.poke(),
-    readiness: {
-      postgres: () => pingDb(db),
-      redis: () => redis.ping(),
-      kafka: async () => {
-        if (!adminConnected) throw new Error('Kafka admin not connected');
-        await admin.describeCluster();
-      },
-      topics: topicReadiness.check,
-      started: startup.check,
-    },
   });
+  await registerInfrastructure(app, { config, db, redis, logger, registry });
+  const kafka = app.kafka;
 
   let consumer: ConsumerRunner | undefined;
   let started = false;
@@ -174,7 +144,7 @@ export async function createService(
     app,
     db,
     redis,
-    kafka,
+    kafka: kafka.client,
     logger,
     registry,
     emailSender,
@@ -194,11 +164,13 @@ export async function createService(
         // Rate limit and Idempotency-Key degrade without Redis; readiness reports it.
         logger.warn({ err: error }, 'redis unavailable at boot');
       });
-      await admin.connect();
-      adminConnected = true;
-      await topicReadiness.prepare();
+      await kafka.ensureTopics(
+        topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }).filter((s) =>
+          [...CONSUMED_TOPICS, 'dlq'].includes(s.id),
+        ),
+      );
       consumer = await runConsumer({
-        kafka,
+        kafka: kafka.client,
         groupId: `${config.KAFKA_GROUP_PREFIX}notification-service`,
         topics: CONSUMED_TOPICS.map((id) => topics[id]),
         handlers: notificationHandlers(processorDeps),
@@ -223,20 +195,16 @@ export async function createService(
       }, 3_600_000);
       pruneTimer.unref();
       started = true;
-      startup.open();
+      app.markStarted();
       logger.info({ topics: CONSUMED_TOPICS.map((id) => topics[id]) }, 'notification-service started');
     },
     async stop() {
-      topicReadiness.stop();
       if (pruneTimer) clearInterval(pruneTimer);
       await consumer?.stop();
       consumer = undefined;
       await Promise.allSettled([emailSender.stop(), webhookDispatcher.stop()]);
+      // Closes the HTTP server, then the Kafka clients, Redis and Postgres (the plugins' onClose).
       await app.close();
-      if (adminConnected) await admin.disconnect().catch(() => {});
-      adminConnected = false;
-      await db.destroy();
-      if (redis.status !== 'end') redis.disconnect();
       if (started) logger.info('notification-service stopped');
     },
   };

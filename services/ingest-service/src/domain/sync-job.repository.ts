@@ -226,6 +226,17 @@ export async function requeue(db: Db, syncId: string, workerId: string): Promise
     .execute();
 }
 
+/** Locks the job `FOR UPDATE` and tells whether `workerId` still runs it. */
+export async function lockOwnRunningJob(trx: Trx, syncId: string, workerId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('sync_jobs')
+    .select(['state', 'worker_id'])
+    .where('sync_id', '=', syncId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined && row.state === 'running' && row.worker_id === workerId;
+}
+
 /** Ends a job. */
 export async function finishJob(
   trx: Trx,

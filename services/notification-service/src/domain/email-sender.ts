@@ -1,7 +1,7 @@
 import { backoffDelayMs, errorMessage } from '@appgov/errors';
+import type { Clock } from '@appgov/service';
 import { type AppLogger, redactSecrets } from '@appgov/telemetry';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Clock } from './clock.js';
 import type { NotificationDb } from './db.js';
 import { claimDueEmails, markEmailFailed, markEmailRetry, markEmailSent } from './email-queue.repository.js';
 import type { NotificationMetrics } from './notification.metrics.js';

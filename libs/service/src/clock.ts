@@ -1,4 +1,4 @@
-/** Time source, injectable so tests control scheduling. */
+/** The time source every service injects (as `clock`), so tests control "now". */
 export interface Clock {
   now(): Date;
 }

@@ -1,16 +1,8 @@
 import { redisTlsOptions } from '@appgov/config';
 import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, databaseUrl, migrateToLatest, type OutboxRecord, OutboxRelay, pingDb } from '@appgov/db';
-import { type HttpApp, StartupGate } from '@appgov/http';
-import {
-  type ConsumerRunner,
-  createKafkaFromEnv,
-  createProducer,
-  type EventProducer,
-  type RawMessage,
-  runConsumer,
-  TopicReadiness,
-} from '@appgov/kafka';
+import { createDb, databaseUrl, migrateToLatest, type OutboxRecord, type OutboxRelay } from '@appgov/db';
+import type { HttpApp } from '@appgov/http';
+import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
 import {
   createOktaClientFactory,
   type OktaClientFactory,
@@ -18,9 +10,10 @@ import {
   resolverFromEnv,
 } from '@appgov/okta-client';
 import { createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
-import { Redis } from 'ioredis';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.js';
 import { type Config, staleAfterMs } from './config.js';
@@ -29,11 +22,12 @@ import type { ConnectionDeps } from './domain/connection.service.js';
 import type { Database } from './domain/connection.table.js';
 import { SyncScheduler } from './domain/sync-scheduler.js';
 import { migrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 
 /** Test seams: everything else comes from the config. */
-export interface RuntimeOverrides {
+export interface ServiceOverrides {
   logger?: AppLogger;
-  clock?: () => Date;
+  clock?: Clock;
   random?: () => number;
   /** Wraps the relay's send (tests simulate Kafka being down). */
   wrapSend?: (send: (records: OutboxRecord[]) => Promise<void>) => (records: OutboxRecord[]) => Promise<void>;
@@ -48,7 +42,7 @@ export interface RuntimeOverrides {
 }
 
 /** The assembled service: the app plus everything it owns, with start/stop. */
-export interface Runtime {
+export interface Service {
   config: Readonly<Config>;
   app: HttpApp;
   deps: ConnectionDeps;
@@ -67,10 +61,10 @@ export interface Runtime {
 }
 
 /** Builds the service from its config; nothing connects until `start()` (except lazy pools). */
-export async function createRuntime(
+export async function createService(
   config: Readonly<Config>,
-  overrides: RuntimeOverrides = {},
-): Promise<Runtime> {
+  overrides: ServiceOverrides = {},
+): Promise<Service> {
   compileAllValidators();
   const logger = overrides.logger ?? createLogger({ name: 'connection-service', level: config.LOG_LEVEL });
   const registry = createMetricsRegistry('connection-service');
@@ -79,20 +73,7 @@ export async function createRuntime(
     schema: config.DB_SCHEMA,
     applicationName: 'connection-service',
   });
-  const redis = new Redis(config.REDIS_URL, {
-    ...redisTlsOptions(config),
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-  });
-  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
-  const kafka = createKafkaFromEnv(config, { clientId: 'connection-service', logger });
-  const producer = createProducer(kafka, { logger });
-  const admin: Admin = kafka.admin();
-  const topicReadiness = new TopicReadiness(admin, topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }), {
-    manage: config.KAFKA_MANAGE_TOPICS,
-    logger,
-  });
-  const startup = new StartupGate();
+  const redis = createRedis(config.REDIS_URL, logger, redisTlsOptions(config));
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
 
   const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
@@ -113,7 +94,7 @@ export async function createRuntime(
     secrets,
     okta,
     topics,
-    clock: overrides.clock ?? (() => new Date()),
+    clock: overrides.clock ?? systemClock,
     random: overrides.random ?? Math.random,
     logger,
     settings: {
@@ -127,65 +108,15 @@ export async function createRuntime(
     },
   };
 
-  let producerConnected: Promise<void> | undefined;
-  const kafkaSend = async (records: OutboxRecord[]) => {
-    // Connects lazily so the service starts (and keeps its outbox) while Kafka is down.
-    producerConnected ??= producer.connect().catch((error: unknown) => {
-      producerConnected = undefined;
-      throw error;
-    });
-    await producerConnected;
-    const messages: RawMessage[] = records.map((r) => ({
-      topic: r.topic,
-      key: r.key,
-      value: JSON.stringify(r.value),
-      headers: r.headers,
-    }));
-    await producer.send(messages);
-  };
-  const relay = new OutboxRelay({
-    db,
-    send: overrides.wrapSend ? overrides.wrapSend(kafkaSend) : kafkaSend,
-    pollIntervalMs: config.OUTBOX_POLL_MS,
-    maxBackoffMs: 10_000,
-    logger,
-    registry,
-    listenConnectionString: databaseUrl(config),
-  });
   const scheduler = new SyncScheduler(deps, {
     tickMs: config.SCHEDULER_TICK_MS,
     batch: config.SCHEDULER_BATCH,
     logger,
   });
 
-  let adminConnected = false;
-  const app = await buildApp({
-    deps,
-    logger,
-    registry,
-    auth: {
-      hs256Secret: config.JWT_HS256_SECRET,
-      jwksUrl: config.JWT_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    },
-    redis,
-    redisKeyPrefix: config.REDIS_KEY_PREFIX,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    readiness: {
-      postgres: () => pingDb(db),
-      redis: () => redis.ping(),
-      kafka: async () => {
-        if (!adminConnected) {
-          await admin.connect();
-          adminConnected = true;
-        }
-        await admin.describeCluster();
-      },
-      topics: topicReadiness.check,
-      started: startup.check,
-    },
-  });
+  const app = await buildApp({ config, deps, logger, registry, redis });
+  await registerInfrastructure(app, { config, db, redis, logger, registry }, overrides.wrapSend);
+  const { kafka, outboxRelay: relay } = app;
 
   let consumer: ConsumerRunner | undefined;
   return {
@@ -194,8 +125,8 @@ export async function createRuntime(
     deps,
     db,
     redis,
-    kafka,
-    producer,
+    kafka: kafka.client,
+    producer: kafka.producer,
     relay,
     scheduler,
     registry,
@@ -203,13 +134,11 @@ export async function createRuntime(
     async start() {
       if (config.MIGRATE_ON_START) await migrateToLatest(db, migrations, config.DB_SCHEMA);
       await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
-      await admin.connect();
-      adminConnected = true;
-      await topicReadiness.prepare();
+      await kafka.ensureTopics(topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }));
       if (overrides.relay !== false) await relay.start();
       if (overrides.consumer !== false) {
         consumer = await runConsumer({
-          kafka,
+          kafka: kafka.client,
           groupId: `${config.KAFKA_GROUP_PREFIX}connection-service.sync-status`,
           topics: [topics.syncStatus],
           dlqTopic: topics.dlq,
@@ -223,19 +152,15 @@ export async function createRuntime(
         });
       }
       if (overrides.scheduler !== false) scheduler.start();
-      startup.open();
+      app.markStarted();
     },
     async stop() {
-      topicReadiness.stop();
       await scheduler.stop();
       await consumer?.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
       await relay.stop();
-      await app.close();
-      await producer.disconnect().catch(() => {});
-      if (adminConnected) await admin.disconnect().catch(() => {});
       await okta.close();
-      await db.destroy();
-      redis.disconnect();
+      // Closes the HTTP server, then the Kafka clients, Redis and Postgres (the plugins' onClose).
+      await app.close();
     },
   };
 }
