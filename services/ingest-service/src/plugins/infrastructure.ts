@@ -1,4 +1,4 @@
-import { databaseUrl } from '@appgov/db';
+import { databaseUrl, type OutboxDatabase, outboxView } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { createKafkaFromEnv } from '@appgov/kafka';
 import { dbPlugin, kafkaPlugin, outboxRelayPlugin, redisPlugin } from '@appgov/service';
@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 
 /** The clients the service built; the plugins own their readiness checks and closing. */
-export interface Infrastructure<DB> {
+export interface Infrastructure<DB extends OutboxDatabase> {
   config: Readonly<Config>;
   db: Kysely<DB>;
   redis: Redis;
@@ -20,7 +20,7 @@ export interface Infrastructure<DB> {
  * The infrastructure ingest-service needs, as named plugins whose declared dependencies make a wrong
  * order fail at boot: Postgres, Redis, Kafka and the outbox relay.
  */
-export async function registerInfrastructure<DB>(
+export async function registerInfrastructure<DB extends OutboxDatabase>(
   app: HttpApp,
   { config, db, redis, logger, registry }: Infrastructure<DB>,
 ): Promise<void> {
@@ -32,6 +32,7 @@ export async function registerInfrastructure<DB>(
     manageTopics: config.KAFKA_MANAGE_TOPICS,
   });
   await app.register(outboxRelayPlugin, {
+    db: outboxView(db),
     pollIntervalMs: config.OUTBOX_POLL_MS,
     listenConnectionString: databaseUrl(config),
     logger,
