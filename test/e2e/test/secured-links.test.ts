@@ -36,7 +36,13 @@ t.test('catalog-service over TLS to Postgres, Redis and Kafka', async (t) => {
     'catalog-service',
     migrationEnv('catalog-service', { ...endpoints, runtimeRole: true }),
   );
+  // A unique application_name (the URL's wins over the pool's), so that only this process's
+  // sessions are looked at while other stacks run against the same Postgres.
+  const appName = `${prefix}-catalog`;
   const secured = securedLinksEnv();
+  const url = new URL(secured.DATABASE_URL as string);
+  url.searchParams.set('application_name', appName);
+  secured.DATABASE_URL = url.toString();
   const proc = await startService({
     name: 'catalog-service',
     port: ports['catalog-service'],
@@ -50,7 +56,7 @@ t.test('catalog-service over TLS to Postgres, Redis and Kafka', async (t) => {
   // Seen from the server side: the service's Postgres sessions are TLS, as the runtime role.
   const sessions = await waitFor(
     async () => {
-      const rows = await pgSessions('catalog-service');
+      const rows = await pgSessions(appName);
       return rows.length > 0 ? rows : undefined;
     },
     { timeoutMs: 10_000, intervalMs: 200, description: 'catalog-service sessions' },
