@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { createAgent, normaliseOrgDomain, type OktaBaseUrlResolver, resolveOrgBaseUrl } from './base-url.js';
 import { type BreakerOptions, DEFAULT_BREAKER, OrgBreaker } from './breaker.js';
 import { type BudgetStore, MemoryBudgetStore } from './budget.js';
+import type { CeilingMode } from './ceiling.js';
 import type { OktaLogger } from './logger.js';
 import { createOktaMetrics, recordBreakerTransition } from './metrics.js';
 import { parseServiceAppKey } from './oauth-key.js';
@@ -36,6 +37,8 @@ export interface OktaClientFactoryOptions {
   share?: number;
   /** Requests in flight per org in this process (default 10). */
   maxInFlight?: number;
+  /** How X-Rate-Limit-Limit is read (ceiling.ts; default auto: per-token unless a published org-wide value). */
+  ceiling?: CeilingMode;
   /** Finer pacer tuning. */
   pacer?: Partial<Omit<PacerOptions, 'share' | 'maxInFlight'>>;
   retry?: Partial<RetryOptions>;
@@ -49,8 +52,11 @@ export interface OktaClientFactoryOptions {
 
 /** Creates clients per org; reuses one breaker and pacer per org. */
 export interface OktaClientFactory {
-  /** A client of `domain` using `credential`; the org's breaker and budget are shared. */
-  forOrg(domain: string, credential: OktaCredential): OktaClient;
+  /**
+   * A client of `domain` using `credential`; the org's breaker and budget are shared. `share`, a
+   * connection's own lower share of each org-wide bucket, applies to this client's calls.
+   */
+  forOrg(domain: string, credential: OktaCredential, options?: { share?: number }): OktaClient;
   /** The org's breaker state (`closed` for an org never called). */
   breakerState(domain: string): 'closed' | 'open' | 'half_open';
   /** Stops breaker timers and closes idle connections (does not quit the given Redis). */
@@ -90,6 +96,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
     ...DEFAULT_PACER,
     ...options.pacer,
     share: options.share ?? DEFAULT_PACER.share,
+    ceiling: options.ceiling ?? options.pacer?.ceiling ?? DEFAULT_PACER.ceiling,
     maxInFlight: options.maxInFlight ?? DEFAULT_PACER.maxInFlight,
   };
   if (!(pacerOptions.share > 0 && pacerOptions.share <= 1)) throw new RangeError('share must be in (0, 1]');
@@ -142,7 +149,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
   };
 
   return {
-    forOrg(domain, credential) {
+    forOrg(domain, credential, clientOptions) {
       const d = normaliseOrgDomain(domain);
       const org = shared(d);
       return new OktaClient({
@@ -151,7 +158,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
         credential,
         tokenProvider: credential.type === 'oauth' ? tokenProvider(d, org.baseUrl, credential) : undefined,
         dispatcher,
-        pacer: org.pacer,
+        pacer: clientOptions?.share === undefined ? org.pacer : org.pacer.withShare(clientOptions.share),
         breaker: org.breaker,
         retry,
         pageSizes,

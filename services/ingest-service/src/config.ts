@@ -15,6 +15,13 @@ export const ConfigSchema = Type.Object({
   OKTA_TEST_RESOLVE_TO_LOOPBACK: Type.Boolean({ default: false }),
   /** Largest share of each Okta rate-limit bucket a sync may use (I2). */
   OKTA_BUCKET_SHARE: Type.Number({ default: 0.5, exclusiveMinimum: 0, maximum: 1 }),
+  /**
+   * How X-Rate-Limit-Limit is read (okta-client ceiling.ts): auto = a token's own ceiling unless it
+   * equals a published org-wide limit; token / org fix the reading for orgs the guess gets wrong.
+   */
+  OKTA_CEILING: Type.Union([Type.Literal('auto'), Type.Literal('token'), Type.Literal('org')], {
+    default: 'auto',
+  }),
   /** Okta's rate-limit window; only simulators with short windows change it. */
   OKTA_RATE_WINDOW_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   OKTA_MAX_IN_FLIGHT: Type.Integer({ default: 10, minimum: 1, maximum: 75 }),

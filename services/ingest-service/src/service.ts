@@ -80,6 +80,7 @@ export async function createIngestService(
       redisKeyPrefix: config.REDIS_KEY_PREFIX,
       registry,
       share: config.OKTA_BUCKET_SHARE,
+      ceiling: config.OKTA_CEILING,
       maxInFlight: config.OKTA_MAX_IN_FLIGHT,
       pacer: { windowMs: config.OKTA_RATE_WINDOW_MS },
       retry: {
