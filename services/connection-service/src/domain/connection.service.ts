@@ -16,6 +16,7 @@ import {
 import { type CredentialInput, prepareCredential } from './credential.js';
 import { normaliseOktaDomain } from './okta-domain.js';
 import { enqueueConnectionEvents } from './outbox-events.js';
+import type { RateLimitShareBounds } from './rate-limit-share.js';
 import { nextSyncAt } from './schedule.js';
 
 /** Everything the connection use cases need; tests inject the clock and random source. */
@@ -32,6 +33,8 @@ export interface ConnectionDeps {
     syncIntervalSeconds: number;
     jitterRatio: number;
     stale: StaleThresholds;
+    /** Bounds of a connection's own rate-limit share (default 0.05–0.5). */
+    rateLimitShare?: RateLimitShareBounds;
   };
 }
 
@@ -101,7 +104,7 @@ function isUuid(id: string): boolean {
 export async function requestSyncInTx(
   deps: Pick<ConnectionDeps, 'topics'>,
   trx: Transaction<Database>,
-  connection: Pick<ConnectionRow, 'id' | 'tenant_id' | 'domain'>,
+  connection: Pick<ConnectionRow, 'id' | 'tenant_id' | 'domain'> & { rate_limit_share?: number | null },
   trigger: SyncTrigger,
   now: Date,
   by: Actor | undefined,
@@ -130,7 +133,13 @@ export async function requestSyncInTx(
       tenantId: connection.tenant_id,
       connectionId: connection.id,
       time: now,
-      data: { syncId, trigger, domain: connection.domain, ...(by ? { requestedBy: actorOf(by) } : {}) },
+      data: {
+        syncId,
+        trigger,
+        domain: connection.domain,
+        ...(by ? { requestedBy: actorOf(by) } : {}),
+        ...(connection.rate_limit_share != null ? { rateLimitShare: connection.rate_limit_share } : {}),
+      },
     },
   ]);
   return syncId;

@@ -42,6 +42,8 @@ export interface ConnectionTable {
   last_sync_finished_at: Date | null;
   last_sync_duration_ms: BigIntCol;
   next_sync_at: Date | null;
+  /** The connection's own share of each Okta bucket (null: the deployment's default). */
+  rate_limit_share: ColumnType<number | null, number | null | undefined, number | null>;
   deleted_at: Date | null;
   deleted_by_sub: string | null;
 }

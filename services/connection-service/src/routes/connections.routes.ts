@@ -13,6 +13,7 @@ import {
   syncNow,
   updateToken,
 } from '../domain/connection.service.js';
+import { registerRateLimitShareRoute } from './rate-limit-share.routes.js';
 import {
   AddConnectionBody,
   Connection,
@@ -164,6 +165,8 @@ export function registerConnectionRoutes(app: HttpApp, deps: ConnectionDeps): vo
       items: await listSyncs(deps, actorOf(request).tenant, request.params.id, request.query.limit),
     }),
   );
+
+  registerRateLimitShareRoute(app, deps, base);
 
   app.put(
     '/v1/integrations/settings',

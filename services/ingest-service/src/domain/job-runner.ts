@@ -210,7 +210,9 @@ export class JobRunner {
 
     try {
       const stored = await this.#d.secrets.getOktaCredential(job.tenantId, job.connectionId);
-      const client = this.#d.okta.forOrg(job.domain, oktaCredentialOf(stored));
+      // A connection's own share only lowers the deployment's (the pacer ignores a higher one).
+      const share = job.rateLimitShare ?? undefined;
+      const client = this.#d.okta.forOrg(job.domain, oktaCredentialOf(stored), share ? { share } : undefined);
       const result = await runSync(this.#d, job, client, abort.signal, progress);
       abort.signal.throwIfAborted();
       const finishedAt = new Date();

@@ -17,6 +17,8 @@ export interface SyncJob {
   startedAt: Date | null;
   /** The trace the sync continues (that of its sync.requested message). */
   traceparent?: string | null;
+  /** The connection's own share of each Okta bucket (null: the deployment's). */
+  rateLimitShare?: number | null;
 }
 
 /** Where one dataset of a sync stands. */
@@ -49,6 +51,7 @@ const toJob = (r: {
   attempts: number;
   started_at: Date | null;
   traceparent: string | null;
+  rate_limit_share: number | null;
 }): SyncJob => ({
   syncId: r.sync_id,
   connectionId: r.connection_id,
@@ -59,6 +62,7 @@ const toJob = (r: {
   attempts: r.attempts,
   startedAt: r.started_at,
   traceparent: r.traceparent,
+  rateLimitShare: r.rate_limit_share,
 });
 
 const JOB_COLUMNS = [
@@ -71,6 +75,7 @@ const JOB_COLUMNS = [
   'attempts',
   'started_at',
   'traceparent',
+  'rate_limit_share',
 ] as const;
 
 /**
@@ -79,7 +84,14 @@ const JOB_COLUMNS = [
  */
 export async function insertJob(
   trx: Trx,
-  job: { syncId: string; connectionId: string; tenantId: string; domain: string; trigger: string },
+  job: {
+    syncId: string;
+    connectionId: string;
+    tenantId: string;
+    domain: string;
+    trigger: string;
+    rateLimitShare?: number | undefined;
+  },
 ): Promise<boolean> {
   const res = await trx
     .insertInto('sync_jobs')
@@ -97,6 +109,7 @@ export async function insertJob(
       heartbeat_at: null,
       finished_at: null,
       traceparent: injectTraceparent<Record<string, string>>({}).traceparent ?? null,
+      rate_limit_share: job.rateLimitShare ?? null,
     })
     .onConflict((oc) => oc.column('sync_id').doNothing())
     .executeTakeFirst();
