@@ -19,7 +19,7 @@ import {
   type OktaCredential,
   type PageSizes,
 } from './okta-client.js';
-import { DEFAULT_PACER, OrgPacer, type PacerOptions } from './pacer.js';
+import { DEFAULT_PACER, OrgPacer, type PacerOptions, Semaphore } from './pacer.js';
 import { RedisBudgetStore } from './redis-budget-store.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
@@ -37,6 +37,8 @@ export interface OktaClientFactoryOptions {
   share?: number;
   /** Requests in flight per org in this process (default 10). */
   maxInFlight?: number;
+  /** Requests in flight in this process, all orgs together (default: unbounded); bounds pages in memory. */
+  maxInFlightTotal?: number;
   /** How X-Rate-Limit-Limit is read (ceiling.ts; default auto: per-token unless a published org-wide value). */
   ceiling?: CeilingMode;
   /** Finer pacer tuning. */
@@ -108,6 +110,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
     bodyTimeoutMs: options.timeouts?.bodyTimeoutMs ?? 60_000,
   };
   const orgs = new Map<string, OrgShared>();
+  const total = options.maxInFlightTotal ? new Semaphore(options.maxInFlightTotal) : undefined;
   const providers = new Map<string, OAuthTokenProvider>();
 
   const tokenProvider = (domain: string, baseUrl: URL, c: OAuthServiceAppCredential): OAuthTokenProvider => {
@@ -142,7 +145,11 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
         options.logger?.warn({ domain, from, to }, 'okta circuit breaker changed state');
       });
       recordBreakerTransition(metrics, undefined, 'closed');
-      org = { baseUrl, breaker, pacer: new OrgPacer(domain, store, pacerOptions, options.logger) };
+      org = {
+        baseUrl,
+        breaker,
+        pacer: new OrgPacer(domain, store, pacerOptions, options.logger, undefined, total),
+      };
       orgs.set(domain, org);
     }
     return org;

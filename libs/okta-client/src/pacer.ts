@@ -83,6 +83,8 @@ export class OrgPacer {
   readonly #fallback = new MemoryBudgetStore();
   readonly #options: PacerOptions;
   readonly #inFlight: Semaphore;
+  /** Requests in flight in the whole process (all orgs), when bounded. */
+  readonly #total: Semaphore | undefined;
   readonly #logger: OktaLogger | undefined;
   #storeFailing = false;
 
@@ -92,11 +94,13 @@ export class OrgPacer {
     options: PacerOptions,
     logger?: OktaLogger,
     inFlight?: Semaphore,
+    total?: Semaphore,
   ) {
     this.#domain = domain;
     this.#store = store;
     this.#options = options;
     this.#inFlight = inFlight ?? new Semaphore(options.maxInFlight);
+    this.#total = total;
     this.#logger = logger;
   }
 
@@ -111,7 +115,14 @@ export class OrgPacer {
    */
   withShare(share: number): OrgPacer {
     if (!(share > 0) || share >= this.#options.share) return this;
-    return new OrgPacer(this.#domain, this.#store, { ...this.#options, share }, this.#logger, this.#inFlight);
+    return new OrgPacer(
+      this.#domain,
+      this.#store,
+      { ...this.#options, share },
+      this.#logger,
+      this.#inFlight,
+      this.#total,
+    );
   }
 
   /** Resolves once a call to `bucket` fits the budget and a slot is free; returns the release. */
@@ -125,10 +136,19 @@ export class OrgPacer {
     // The bucket slot is taken before the in-flight slot so a slow bucket (apps) waiting for its
     // window never holds in-flight slots that other buckets could use.
     await this.#inFlight.take(signal);
+    if (this.#total) {
+      try {
+        await this.#total.take(signal);
+      } catch (error) {
+        this.#inFlight.release();
+        throw error;
+      }
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.#total?.release();
       this.#inFlight.release();
     };
   }

@@ -27,8 +27,17 @@ export const ConfigSchema = Type.Object({
   OKTA_MAX_IN_FLIGHT: Type.Integer({ default: 10, minimum: 1, maximum: 75 }),
   OKTA_MAX_ATTEMPTS: Type.Integer({ default: 4, minimum: 1 }),
   OKTA_MAX_RATE_LIMIT_WAIT_MS: Type.Integer({ default: 120_000, minimum: 0 }),
-  /** Syncs one replica runs at once (one slow org never blocks the others). */
-  SYNC_CONCURRENCY: Type.Integer({ default: 4, minimum: 1 }),
+  /**
+   * Syncs one replica runs at once. Syncs mostly wait for Okta's rate-limit windows, so this is
+   * sized by memory (domain/sync-slots.ts: at most one 512 KiB batch per sync), not by CPU.
+   */
+  SYNC_CONCURRENCY: Type.Integer({ default: 128, minimum: 1 }),
+  /** A sync running longer than this moves to the long syncs' own slots. */
+  SYNC_LONG_AFTER_MS: Type.Integer({ default: 15 * 60_000, minimum: 1000 }),
+  /** Slots for long syncs (large orgs), on top of SYNC_CONCURRENCY. */
+  SYNC_LONG_SLOTS: Type.Integer({ default: 8, minimum: 0 }),
+  /** Okta requests in flight per replica, all orgs together (bounds the pages held in memory). */
+  OKTA_MAX_IN_FLIGHT_TOTAL: Type.Integer({ default: 48, minimum: 1 }),
   /** Per-connection lease (I6): expires this long after its holder stops renewing it. */
   SYNC_LEASE_TTL_MS: Type.Integer({ default: 30_000, minimum: 500 }),
   SYNC_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),

@@ -82,6 +82,7 @@ export async function createIngestService(
       share: config.OKTA_BUCKET_SHARE,
       ceiling: config.OKTA_CEILING,
       maxInFlight: config.OKTA_MAX_IN_FLIGHT,
+      maxInFlightTotal: config.OKTA_MAX_IN_FLIGHT_TOTAL,
       pacer: { windowMs: config.OKTA_RATE_WINDOW_MS },
       retry: {
         maxAttempts: config.OKTA_MAX_ATTEMPTS,
@@ -106,6 +107,7 @@ export async function createIngestService(
     okta,
     ...(overrides.workerId ? { workerId: overrides.workerId } : {}),
     concurrency: config.SYNC_CONCURRENCY,
+    longSlots: { afterMs: config.SYNC_LONG_AFTER_MS, slots: config.SYNC_LONG_SLOTS },
     pollMs: config.SYNC_POLL_MS,
     progressIntervalMs: config.SYNC_PROGRESS_INTERVAL_MS,
   });

@@ -1,10 +1,12 @@
 import type { AppLogger } from '@appgov/telemetry';
 import { sql } from 'kysely';
 import { type ConnectionDeps, intervalFor, requestSyncInTx } from './connection.service.js';
+import { lockDueFairly } from './due-connections.js';
 import { nextSyncAt } from './schedule.js';
 
 /**
- * One scheduler round (C10): claims due connections with `FOR UPDATE SKIP LOCKED`, so replicas
+ * One scheduler round (C10): claims due connections, interleaved across tenants
+ * (due-connections.ts), with `FOR UPDATE SKIP LOCKED`, so replicas
  * never claim the same row, and in the same transaction requests their syncs (outbox) and moves
  * `next_sync_at` by the tenant's interval ± jitter. Connections with a running sync are skipped
  * (only their next time moves). Returns the number of syncs requested.
@@ -12,16 +14,7 @@ import { nextSyncAt } from './schedule.js';
 export async function scheduleDueSyncs(deps: ConnectionDeps, batch: number): Promise<number> {
   const now = deps.clock();
   return deps.db.transaction().execute(async (trx) => {
-    const due = await trx
-      .selectFrom('connections')
-      .selectAll()
-      .where('deleted_at', 'is', null)
-      .where('next_sync_at', '<=', now)
-      .orderBy('next_sync_at')
-      .limit(batch)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+    const due = await lockDueFairly(trx, now, batch);
     let requested = 0;
     const intervals = new Map<string, number>();
     for (const row of due) {

@@ -10,6 +10,7 @@ import type { StoredOktaCredential } from '@appgov/secrets';
 import { extractContext, withSpan } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
 import type { ConnectionLeases } from './connection-lease.js';
+import { lockClaimableFairly } from './fair-claim.js';
 import type { IngestDatabase } from './ingest.tables.js';
 import { recordEvent, runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
 import { enqueueCompleted, enqueueFailed, enqueueStarted } from './sync-events.js';
@@ -18,11 +19,11 @@ import {
   finishJob,
   getCheckpoints,
   heartbeat,
-  lockClaimable,
   markRunning,
   requeue,
   type SyncJob,
 } from './sync-job.repository.js';
+import { freeSlots } from './sync-slots.js';
 
 /** Attempts after which an outage fails the sync instead of pausing it (a long outage surfaces as a failure). */
 const MAX_OUTAGE_ATTEMPTS = 10;
@@ -33,12 +34,15 @@ export interface JobRunnerDeps extends SyncEngineDeps {
   okta: OktaClientFactory;
   workerId?: string;
   concurrency: number;
+  /** Long syncs' own pool (sync-slots.ts); absent: long syncs take ordinary slots. */
+  longSlots?: { afterMs: number; slots: number };
   pollMs: number;
   progressIntervalMs: number;
 }
 
 interface Running {
   job: SyncJob;
+  launchedAt: number;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -115,11 +119,19 @@ export class JobRunner {
   }
 
   async #claim(): Promise<void> {
-    const free = this.#d.concurrency - this.#running.size;
+    const free = freeSlots(
+      {
+        concurrency: this.#d.concurrency,
+        longAfterMs: this.#d.longSlots?.afterMs ?? Number.POSITIVE_INFINITY,
+        longSlots: this.#d.longSlots?.slots ?? 0,
+      },
+      [...this.#running.values()].map((r) => r.launchedAt),
+      Date.now(),
+    );
     if (free <= 0) return;
     const busy = [...this.#running.values()].map((r) => r.job.connectionId);
     const claimed = await this.#d.db.transaction().execute(async (trx) => {
-      const candidates = await lockClaimable(trx, free, this.#d.leases.ttlMs, busy);
+      const candidates = await lockClaimableFairly(trx, free, this.#d.leases.ttlMs, busy);
       const taken: SyncJob[] = [];
       const leased = new Set<string>();
       for (const job of candidates) {
@@ -155,7 +167,7 @@ export class JobRunner {
 
   #launch(job: SyncJob): void {
     const abort = new AbortController();
-    const entry: Running = { job, abort, done: Promise.resolve() };
+    const entry: Running = { job, abort, launchedAt: Date.now(), done: Promise.resolve() };
     this.#running.set(job.syncId, entry);
     this.#d.metrics.running.set(this.#running.size);
     // The sync continues the trace of its sync.requested message (HTTP request → Kafka → here).

@@ -41,7 +41,7 @@ export interface Checkpoint {
   pendingCount: number | null;
 }
 
-const toJob = (r: {
+export const toJob = (r: {
   sync_id: string;
   connection_id: string;
   tenant_id: string;
@@ -65,7 +65,7 @@ const toJob = (r: {
   rateLimitShare: r.rate_limit_share,
 });
 
-const JOB_COLUMNS = [
+export const JOB_COLUMNS = [
   'sync_id',
   'connection_id',
   'tenant_id',
