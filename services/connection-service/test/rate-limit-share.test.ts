@@ -22,7 +22,7 @@ t.test('per-connection rate-limit share', async (t) => {
   t.equal(viewer.status, 403, 'viewers cannot change it');
   const other = await h.request('PUT', url, h.tokens.adminB, { rateLimitShare: 0.2 });
   t.equal(other.status, 404, "another tenant's admin cannot see it");
-  for (const bad of [0.9, 0.01, 0, -1, 'x']) {
+  for (const bad of [0.9, 0.01, 0, -1, 'x', null]) {
     const res = await h.request('PUT', url, h.tokens.adminA, { rateLimitShare: bad });
     t.equal(res.status, 400, `${bad} is refused`);
   }
@@ -47,7 +47,8 @@ t.test('per-connection rate-limit share', async (t) => {
   t.equal(requested[0]?.value.data.rateLimitShare, undefined, 'the first request had none');
   t.equal(requested[1]?.value.data.rateLimitShare, 0.2, 'sync.requested carries the share');
 
-  const cleared = await h.request('PUT', url, h.tokens.adminA, { rateLimitShare: null });
-  t.equal(cleared.status, 200);
-  t.equal(cleared.json.rateLimitShare, null, 'null restores the default');
+  const cleared = await h.request('DELETE', url, h.tokens.adminA);
+  t.equal(cleared.status, 200, cleared.raw);
+  t.equal(cleared.json.rateLimitShare, null, 'DELETE restores the default');
+  t.equal((await h.request('GET', `${base}/${id}`, h.tokens.adminA)).json.rateLimitShare, null);
 });
