@@ -158,10 +158,16 @@ async function run(replicas: number): Promise<RunResult> {
     OKTA_RATE_WINDOW_MS: String(windowMs),
     SYNC_CONCURRENCY: String(syncConcurrency),
     SYNC_LONG_AFTER_MS: String(Math.round((15 * 60_000) / timeScale)),
-    SYNC_LEASE_TTL_MS: String(Math.max(3000, Math.round(30_000 / Math.min(timeScale, 10)))),
     // One replica with 1 CPU and 512 MiB: the Helm chart's heap bounds for ingest (serviceEnv).
   };
   const procs: ServiceProcess[] = [];
+  // Interrupted: stop the service processes this run started before exiting.
+  const onSignal = () => {
+    for (const p of procs) p.kill();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const start = async (name: 'ingest-service' | 'catalog-service') => {
     const port = await freePort();
     const env = {
@@ -272,6 +278,8 @@ async function run(replicas: number): Promise<RunResult> {
       measuredMs: end - measureFrom,
     };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await Promise.allSettled(procs.map((p) => p.stop(10_000)));
     await admin.deleteTopics({ topics: specs.map((s) => s.name) }).catch(() => {});
     await admin.disconnect();
