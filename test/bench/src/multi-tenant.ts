@@ -86,6 +86,7 @@ interface RunResult {
   ingestCpuS: number[];
   catalogRecordsPerS: number;
   syncsApplied: number;
+  appliedRecords: number;
   smallSyncMs: number[];
   largeSyncMs: number[];
   measuredMs: number;
@@ -273,6 +274,7 @@ async function run(replicas: number): Promise<RunResult> {
       catalogRecordsPerS:
         lastAppliedAt > firstAppliedAt ? appliedRecords / ((lastAppliedAt - firstAppliedAt) / 1000) : 0,
       syncsApplied,
+      appliedRecords,
       smallSyncMs,
       largeSyncMs,
       measuredMs: end - measureFrom,
@@ -317,7 +319,10 @@ for (const r of replicaSets) {
   const medSmallMs = percentile(res.smallSyncMs, 50) ?? 0;
   // Real time: CPU per sync stays, sync durations grow by the time scale; 80% of one CPU, and the slots.
   const byCpu = Math.floor((0.8 * SIX_HOURS) / 1000 / Math.max(cpuPerSync, 1e-3));
-  const bySlots = Math.floor((syncConcurrency * SIX_HOURS) / Math.max(1, medSmallMs * timeScale));
+  // A sync bound by rate limits lasts time-scale times longer in real time; one bound by the
+  // pipeline (orgs whose calls fit one window) lasts as long as measured: both are printed.
+  const bySlotsRateBound = Math.floor((syncConcurrency * SIX_HOURS) / Math.max(1, medSmallMs * timeScale));
+  const bySlotsAsMeasured = Math.floor((syncConcurrency * SIX_HOURS) / Math.max(1, medSmallMs));
   console.log(
     formatTable(
       ['figure', 'value'],
@@ -345,14 +350,17 @@ for (const r of replicaSets) {
           `${s(medSmallMs)} / ${s(percentile(res.smallSyncMs, 95))}`,
         ],
         [
-          'syncs applied; failed',
-          `${res.syncsApplied}; ${res.connections.reduce((a, c) => a + c.failed, 0)}`,
+          'syncs applied; failed; records per applied sync',
+          `${res.syncsApplied}; ${res.connections.reduce((a, c) => a + c.failed, 0)}; ${(res.appliedRecords / Math.max(1, res.syncsApplied)).toFixed(0)}`,
         ],
         ['ingest CPU s per replica', res.ingestCpuS.map((x) => x.toFixed(0)).join(', ')],
         ['ingest CPU s per applied sync', cpuPerSync.toFixed(2)],
         ['peak RSS', [...res.peakRss].map(([n, b]) => `${n} ${mib(b)}`).join(', ')],
         ['catalog apply throughput (records/s over the run)', res.catalogRecordsPerS.toFixed(0)],
-        ['projection to real 6 h per replica: by CPU (80% of 1 CPU) / by slots', `${byCpu} / ${bySlots}`],
+        [
+          'projection to real 6 h per replica: by CPU (80% of 1 CPU) / by slots (rate-bound / as measured)',
+          `${byCpu} / ${bySlotsRateBound} / ${bySlotsAsMeasured}`,
+        ],
       ],
     ),
   );
