@@ -87,6 +87,8 @@ interface RunResult {
   catalogRecordsPerS: number;
   syncsApplied: number;
   appliedRecords: number;
+  /** sync.failed reason codes and how often. */
+  failures: Map<string, number>;
   smallSyncMs: number[];
   largeSyncMs: number[];
   measuredMs: number;
@@ -199,6 +201,7 @@ async function run(replicas: number): Promise<RunResult> {
     let lastAppliedAt = 0;
     let syncsApplied = 0;
     const smallSyncMs: number[] = [];
+    const failures = new Map<string, number>();
     const largeSyncMs: number[] = [];
     const statusTopic = specs.find((s) => s.id === 'syncStatus')?.name as string;
     const watcher = await watchEvents(kafka, statusTopic, `${prefix}.bench-watch`, (e) => {
@@ -223,6 +226,8 @@ async function run(replicas: number): Promise<RunResult> {
         lastAppliedAt = e.receivedAt;
       } else if (e.type === 'sync.failed') {
         c.failed++;
+        const reason = String(e.data.reasonCode);
+        failures.set(reason, (failures.get(reason) ?? 0) + 1);
         if (c.pending?.syncId === String(e.data.syncId)) c.pending = undefined;
       }
     });
@@ -275,6 +280,7 @@ async function run(replicas: number): Promise<RunResult> {
         lastAppliedAt > firstAppliedAt ? appliedRecords / ((lastAppliedAt - firstAppliedAt) / 1000) : 0,
       syncsApplied,
       appliedRecords,
+      failures,
       smallSyncMs,
       largeSyncMs,
       measuredMs: end - measureFrom,
@@ -353,6 +359,7 @@ for (const r of replicaSets) {
           'syncs applied; failed; records per applied sync',
           `${res.syncsApplied}; ${res.connections.reduce((a, c) => a + c.failed, 0)}; ${(res.appliedRecords / Math.max(1, res.syncsApplied)).toFixed(0)}`,
         ],
+        ['sync.failed reasons', [...res.failures].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'],
         ['ingest CPU s per replica', res.ingestCpuS.map((x) => x.toFixed(0)).join(', ')],
         ['ingest CPU s per applied sync', cpuPerSync.toFixed(2)],
         ['peak RSS', [...res.peakRss].map(([n, b]) => `${n} ${mib(b)}`).join(', ')],
