@@ -16,6 +16,8 @@
 // consumer group, schema and Redis prefix, as replicas of one deployment do.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { makeEvent, topicSpecs } from '@appgov/contracts';
 import { freePort, type ServiceProcess, serviceEnv, startService } from '@appgov/e2e';
 import { ensureTopics } from '@appgov/kafka';
@@ -141,7 +143,9 @@ async function run(replicas: number): Promise<RunResult> {
     for (let i = 0; i < smallPerTenant * replicas; i++) await addConnection(t, 'small');
   // The large orgs belong to one tenant, which also has its share of small ones above.
   for (let i = 0; i < largeCount; i++) await addConnection(tenantIds[0] as string, 'large');
-  console.log(`  ${connections.length} connections generated in ${Date.now() - now0} ms`);
+  console.log(
+    `  ${connections.length} connections generated in ${Date.now() - now0} ms; service logs ${join(tmpdir(), `${prefix}-*.log`)}`,
+  );
 
   const kafka = benchKafka(infra.KAFKA_BROKERS);
   const admin = kafka.admin();
@@ -177,7 +181,9 @@ async function run(replicas: number): Promise<RunResult> {
       ...serviceEnv(name, { ...endpoints, ports: { 'connection-service': 0 } as never }),
       ...extra,
     };
-    const p = await startService({ name, port, env, readyTimeoutMs: 180_000 });
+    // Each process's output goes to a file too, so a failed sync can be traced after the run.
+    const logFile = join(tmpdir(), `${prefix}-${name}-${procs.length + 1}.log`);
+    const p = await startService({ name, port, env, logFile, readyTimeoutMs: 180_000 });
     procs.push(p);
     return p;
   };
