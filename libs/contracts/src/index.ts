@@ -8,6 +8,7 @@ export * from './event-definition.js';
 export * from './event-examples.js';
 export * from './event-registry.js';
 export * from './event-validator.js';
+export * from './message-key.js';
 export * from './okta-record.schema.js';
 export * from './okta-records.events.js';
 export * from './schema-documents.js';

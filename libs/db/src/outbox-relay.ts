@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '@appgov/errors';
 import { type AppLogger, defineCounter, defineGauge, type Registry } from '@appgov/telemetry';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { schemaOf } from './create-db.js';
 import { outboxChannel } from './outbox.repository.js';
+import type { OutboxDatabase } from './outbox.table.js';
 
 /** An outbox row handed to `send`. */
 export interface OutboxRecord {
@@ -16,7 +19,7 @@ export interface OutboxRecord {
 
 /** Options of {@link OutboxRelay}. */
 export interface OutboxRelayOptions {
-  db: Kysely<any>;
+  db: Kysely<OutboxDatabase>;
   /**
    * Publishes a batch in the given order and resolves only once every message is acknowledged
    * (services pass their Kafka producer's send); a rejection leaves the whole batch unsent.
@@ -43,7 +46,7 @@ const LOCK_CLASS = 0x0a99;
  * replicas; rows are also taken `FOR UPDATE SKIP LOCKED`, so no row is ever in two sends at once.
  */
 export class OutboxRelay {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<OutboxDatabase>;
   readonly #send: OutboxRelayOptions['send'];
   readonly #schema: string;
   readonly #batchSize: number;
@@ -222,16 +225,15 @@ export class OutboxRelay {
       const delay =
         failures === 0
           ? this.#pollIntervalMs
-          : Math.min(this.#pollIntervalMs * 2 ** Math.min(failures, 10), this.#maxBackoffMs);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, delay);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        // While backing off after a failure, a new row is no reason to hammer a dead broker.
-        this.#wake = failures === 0 ? done : () => (this.#running ? undefined : done());
-      });
+          : backoffDelayMs(failures, {
+              baseMs: 2 * this.#pollIntervalMs,
+              maxMs: this.#maxBackoffMs,
+              jitter: 'none',
+            });
+      const wake = new AbortController();
+      // While backing off after a failure, a new row is no reason to hammer a dead broker.
+      this.#wake = failures === 0 ? () => wake.abort() : () => (this.#running ? undefined : wake.abort());
+      await sleep(delay, undefined, { signal: wake.signal }).catch(() => undefined);
       this.#wake = undefined;
     }
   }

@@ -10,7 +10,7 @@ import {
   OKTA_DEFAULT_TOKEN_PERCENT,
 } from './ceiling.js';
 import type { OktaLogger } from './logger.js';
-import { sleep } from './retry.js';
+import { waitOrCancel } from './retry.js';
 
 /** Pacer tuning. */
 export interface PacerOptions extends BudgetParams {
@@ -131,7 +131,7 @@ export class OrgPacer {
       const wait = await this.#storeCall((s) => s.acquire(this.#domain, bucket, this.#options));
       if (wait <= 0) break;
       // A little jitter keeps replicas that wake together from hammering the store in step.
-      await sleep(Math.min(wait, this.#options.maxPollMs) + Math.floor(Math.random() * 10), signal);
+      await waitOrCancel(Math.min(wait, this.#options.maxPollMs) + Math.floor(Math.random() * 10), signal);
     }
     // The bucket slot is taken before the in-flight slot so a slow bucket (apps) waiting for its
     // window never holds in-flight slots that other buckets could use.

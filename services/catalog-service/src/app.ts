@@ -1,43 +1,35 @@
-import { pingDb } from '@appgov/db';
 import { buildHttpApp, type HttpApp } from '@appgov/http';
+import { authOptions, readinessPlugin } from '@appgov/service';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { CatalogConfig } from './config.js';
+import type { Config } from './config.js';
+import type { CatalogDatabase } from './domain/tables/catalog.database.js';
 import { registerCatalogRoutes } from './routes/catalog.routes.js';
 
-/** What the HTTP app is built from (tests inject their own). */
-export interface AppDeps {
-  config: CatalogConfig;
-  db: Kysely<any>;
+/** What {@link buildApp} needs. */
+export interface AppOptions {
+  config: Readonly<Config>;
+  db: Kysely<CatalogDatabase>;
   logger: AppLogger;
   registry: Registry;
-  redis?: Redis | undefined;
-  redisKeyPrefix?: string | undefined;
-  /** Extra readiness checks (Kafka). */
-  readiness?: Record<string, () => Promise<unknown>>;
+  redis: Redis;
 }
 
 /** Builds the catalog's fastify app (never listens). */
-export async function buildApp(deps: AppDeps): Promise<HttpApp> {
-  const { config } = deps;
+export async function buildApp(options: AppOptions): Promise<HttpApp> {
+  const { config } = options;
+  // Filled by the infrastructure plugins, one check per dependency.
+  const readiness: Record<string, () => Promise<unknown>> = {};
   const app = await buildHttpApp({
     name: 'catalog-service',
-    logger: deps.logger,
-    registry: deps.registry,
-    auth: {
-      hs256Secret: config.JWT_HS256_SECRET,
-      jwksUrl: config.JWT_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    },
-    readiness: {
-      postgres: () => pingDb(deps.db),
-      ...(deps.redis ? { redis: () => deps.redis!.ping() } : {}),
-      ...deps.readiness,
-    },
-    ...(deps.redis ? { redis: deps.redis, rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE } } : {}),
-    ...(deps.redisKeyPrefix ? { redisKeyPrefix: deps.redisKeyPrefix } : {}),
+    logger: options.logger,
+    registry: options.registry,
+    auth: authOptions(config),
+    readiness,
+    redis: options.redis,
+    redisKeyPrefix: config.REDIS_KEY_PREFIX,
+    rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE },
     swagger: {
       title: 'Appgov catalog API',
       version: '1.0.0',
@@ -45,6 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<HttpApp> {
         'The app inventory of every connected Okta org, its findings and per-connection summaries.',
     },
   });
-  registerCatalogRoutes(app, deps.db);
+  await app.register(readinessPlugin, { checks: readiness });
+  registerCatalogRoutes(app, options.db);
   return app;
 }

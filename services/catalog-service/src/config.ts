@@ -1,7 +1,7 @@
-import { loadConfig, type Static, serviceConfigProperties, Type } from '@appgov/config';
+import { loadConfig as loadConfigFrom, type Static, serviceConfigProperties, Type } from '@appgov/config';
 
 /** The catalog service's environment (the single source of its config type). */
-export const CatalogConfigSchema = Type.Object({
+export const ConfigSchema = Type.Object({
   ...serviceConfigProperties({ port: 8083, schema: 'catalog', redisKeyPrefix: 'appgov:catalog-service:' }),
   DB_POOL_MAX: Type.Integer({ default: 10, minimum: 1 }),
   SUPER_ADMIN_THRESHOLD: Type.Integer({
@@ -13,8 +13,9 @@ export const CatalogConfigSchema = Type.Object({
 });
 
 /** The catalog service's validated, frozen configuration. */
-export type CatalogConfig = Static<typeof CatalogConfigSchema>;
+export type Config = Static<typeof ConfigSchema>;
 
 /** Reads and validates the environment once (fails fast naming every bad variable). */
-export const loadCatalogConfig = (env: NodeJS.ProcessEnv = process.env): CatalogConfig =>
-  loadConfig(CatalogConfigSchema, env);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  return loadConfigFrom(ConfigSchema, env);
+}

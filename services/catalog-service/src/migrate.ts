@@ -1,9 +1,9 @@
 // `node dist/src/migrate.js`: applies the catalog schema's migrations and exits (the Helm hook Job).
 import { runMigrationsAndExit } from '@appgov/db';
-import { loadCatalogConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { catalogMigrations } from './migrations/index.js';
 
-const config = loadCatalogConfig();
+const config = loadConfig();
 await runMigrationsAndExit({
   connectionString: config.DATABASE_URL,
   schema: config.DB_SCHEMA,

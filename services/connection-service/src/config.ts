@@ -1,5 +1,5 @@
 import {
-  loadConfig,
+  loadConfig as loadConfigFrom,
   type Static,
   serviceConfigProperties,
   Type,
@@ -38,8 +38,8 @@ export const ConfigSchema = Type.Object({
 export type Config = Static<typeof ConfigSchema>;
 
 /** Reads and validates the environment once. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  return loadConfig(ConfigSchema, env);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  return loadConfigFrom(ConfigSchema, env);
 }
 
 /** The stale threshold of C7 in ms (3 × the sync interval unless set). */

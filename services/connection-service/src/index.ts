@@ -1,3 +1,3 @@
 export * from './app.js';
 export * from './config.js';
-export * from './runtime.js';
+export * from './service.js';

@@ -1,9 +1,9 @@
 // `node dist/src/migrate.js`: applies the connection schema's migrations and exits (the Helm hook Job).
 import { runMigrationsAndExit } from '@appgov/db';
-import { readConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { migrations } from './migrations/index.js';
 
-const config = readConfig();
+const config = loadConfig();
 await runMigrationsAndExit({
   connectionString: config.DATABASE_URL,
   schema: config.DB_SCHEMA,

@@ -1,22 +1,24 @@
 // First: starts OpenTelemetry before the modules it patches load.
 import './instrumentation.js';
 import { shutdownOnSignals } from '@appgov/http';
-import { readConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { telemetry } from './instrumentation.js';
-import { createRuntime } from './runtime.js';
+import { createService } from './service.js';
 
-// The process: config, runtime, listen, and a clean stop on SIGTERM/SIGINT.
-const config = readConfig();
-const runtime = await createRuntime(config);
+// The process: config, service, listen, and a clean stop on SIGTERM/SIGINT; a failed start stops
+// what started and exits 1.
+const config = loadConfig();
+const service = await createService(config);
 shutdownOnSignals(async () => {
-  await runtime.stop();
+  await service.stop();
   await telemetry.shutdown();
-}, runtime.logger);
+}, service.logger);
 try {
-  await runtime.start();
-  await runtime.app.listen({ port: config.PORT, host: config.HOST });
+  await service.start();
+  await service.app.listen({ port: config.PORT, host: config.HOST });
 } catch (err) {
-  runtime.logger.fatal({ err }, 'connection-service failed to start');
-  await runtime.stop().catch(() => {});
+  service.logger.fatal({ err }, 'connection-service failed to start');
+  await service.stop().catch(() => {});
+  await telemetry.shutdown().catch(() => {});
   process.exit(1);
 }

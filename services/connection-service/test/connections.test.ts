@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import t from 'tap';
 import { handle } from '../src/consumers/sync-status.consumer.js';
 import { scheduleDueSyncs } from '../src/domain/sync-scheduler.js';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 const base = '/v1/integrations/okta/connections';
 
@@ -293,6 +293,34 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
       t.same(run1.counts, { users: 10, apps: 3 });
       t.equal(run1.warnings.length, 1);
       t.equal(history.find((r: { syncId: string }) => r.syncId === s2).errorCode, 'invalid_token');
+    },
+  );
+
+  await t.test(
+    'a cancelled sync we never recorded, not current: recorded, nothing else changes (was an empty UPDATE)',
+    async (t) => {
+      const deps = { db: h.rt.db, logger: h.rt.logger };
+      const view = async () => (await h.request('GET', `${base}/${acmeId}`, h.tokens.viewerA)).json;
+      const before = await view();
+      const syncId = randomUUID();
+      const failedAt = new Date().toISOString();
+      await handle(deps, {
+        id: randomUUID(),
+        source: '/appgov/ingest-service',
+        type: 'sync.failed',
+        specversion: '1.0',
+        time: failedAt,
+        datacontenttype: 'application/json',
+        dataschema: 'urn:appgov:event:sync.failed:v1',
+        tenantid: h.tenantA,
+        connectionid: acmeId,
+        data: { syncId, reasonCode: 'cancelled', message: 'cancelled', failedAt },
+      } as never);
+      const after = await view();
+      t.equal(after.status, before.status, 'status unchanged');
+      t.same(after.currentSync, before.currentSync, 'current sync unchanged');
+      const history = (await h.request('GET', `${base}/${acmeId}/syncs`, h.tokens.viewerA)).json.items;
+      t.equal(history.find((r: { syncId: string }) => r.syncId === syncId)?.outcome, 'cancelled');
     },
   );
 

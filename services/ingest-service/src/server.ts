@@ -1,25 +1,24 @@
-// The ingest-service process: config, telemetry, migrations, topics, consumer, job runner, relay,
-// listen; SIGTERM/SIGINT stop consumers after in-flight work and hand running syncs back.
 // First: starts OpenTelemetry before the modules it patches load.
 import './instrumentation.js';
 import { shutdownOnSignals } from '@appgov/http';
-import { createLogger } from '@appgov/telemetry';
-import { readConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { telemetry } from './instrumentation.js';
-import { createIngestService } from './service.js';
+import { createService } from './service.js';
 
-const config = readConfig();
-const logger = createLogger({ name: 'ingest-service', level: config.LOG_LEVEL });
+// The process: config, service, listen, and a clean stop on SIGTERM/SIGINT; a failed start stops
+// what started and exits 1.
+const config = loadConfig();
+const service = await createService(config);
+shutdownOnSignals(async () => {
+  await service.stop();
+  await telemetry.shutdown();
+}, service.logger);
 try {
-  const service = await createIngestService(config, logger);
-  shutdownOnSignals(async () => {
-    await service.stop();
-    await telemetry.shutdown();
-  }, logger);
   await service.start();
   await service.app.listen({ port: config.PORT, host: config.HOST });
 } catch (err) {
-  logger.fatal({ err }, 'ingest-service failed to start');
+  service.logger.fatal({ err }, 'ingest-service failed to start');
+  await service.stop().catch(() => {});
   await telemetry.shutdown().catch(() => {});
   process.exit(1);
 }

@@ -2,20 +2,14 @@
 // consumer, the job runner, the outbox relay and the HTTP app. Tests build it in-process with
 // overrides (unique schema, topic prefix, group, short leases); server.ts builds it from the env.
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, OutboxRelay, pingDb } from '@appgov/db';
+import { createDb, migrateToLatest } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import {
-  type ConsumerRunner,
-  createKafka,
-  createProducer,
-  type EventProducer,
-  ensureTopics,
-  runConsumer,
-} from '@appgov/kafka';
+import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
 import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
 import { createSecretStoreFromEnv } from '@appgov/secrets';
-import { type AppLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
-import { Redis } from 'ioredis';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
+import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -30,9 +24,13 @@ import { createIngestMetrics } from './domain/ingest.metrics.js';
 import type { IngestDatabase } from './domain/ingest.tables.js';
 import { JobRunner, type JobRunnerDeps } from './domain/job-runner.js';
 import { ingestMigrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 
-export interface IngestServiceOverrides {
+/** Test seams: everything else comes from the config. */
+export interface ServiceOverrides {
+  logger?: AppLogger;
   registry?: Registry;
+  clock?: Clock;
   secrets?: JobRunnerDeps['secrets'];
   okta?: OktaClientFactory;
   workerId?: string;
@@ -40,8 +38,10 @@ export interface IngestServiceOverrides {
   consume?: boolean;
 }
 
-export interface IngestService {
+/** The assembled ingest-service. */
+export interface Service {
   app: HttpApp;
+  logger: AppLogger;
   db: Kysely<IngestDatabase>;
   redis: Redis;
   runner: JobRunner;
@@ -54,23 +54,26 @@ export interface IngestService {
   stop(): Promise<void>;
 }
 
-export async function createIngestService(
-  config: Config,
-  logger: AppLogger,
-  overrides: IngestServiceOverrides = {},
-): Promise<IngestService> {
+/** Builds the service from its config; nothing connects until `start()`. */
+export async function createService(
+  config: Readonly<Config>,
+  overrides: ServiceOverrides = {},
+): Promise<Service> {
+  const logger = overrides.logger ?? createLogger({ name: 'ingest-service', level: config.LOG_LEVEL });
   const registry = overrides.registry ?? createMetricsRegistry('ingest-service');
-  const topics = topicNames(config.KAFKA_TOPIC_PREFIX ? { prefix: config.KAFKA_TOPIC_PREFIX } : {});
+  const clock = overrides.clock ?? systemClock;
+  const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const db = createDb<IngestDatabase>({
     connectionString: config.DATABASE_URL,
     schema: config.DB_SCHEMA,
     applicationName: 'ingest-service',
   });
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
-  redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error'));
-  const kafka = createKafka({ clientId: 'ingest-service', brokers: config.KAFKA_BROKERS, logger });
-  const producer = createProducer(kafka, { logger });
-  const admin = kafka.admin();
+  const redis = createRedis(config.REDIS_URL, logger, { maxRetriesPerRequest: 3 });
+  const app = await buildApp({ db, logger, registry, config });
+  await registerInfrastructure(app, { config, db, redis, logger, registry });
+  const { kafka, outboxRelay: relay } = app;
+  const producer = kafka.producer;
+
   const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
   const okta =
     overrides.okta ??
@@ -90,19 +93,18 @@ export async function createIngestService(
       },
       logger,
     });
-  const metrics = createIngestMetrics(registry);
-  const leases = new ConnectionLeases(redis, {
-    keyPrefix: config.REDIS_KEY_PREFIX,
-    ttlMs: config.SYNC_LEASE_TTL_MS,
-  });
   const runner = new JobRunner({
     db,
     producer,
     topics,
-    metrics,
+    clock,
+    metrics: createIngestMetrics(registry),
     logger,
     flushIntervalMs: config.SYNC_FLUSH_INTERVAL_MS,
-    leases,
+    leases: new ConnectionLeases(redis, {
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      ttlMs: config.SYNC_LEASE_TTL_MS,
+    }),
     secrets,
     okta,
     ...(overrides.workerId ? { workerId: overrides.workerId } : {}),
@@ -111,52 +113,19 @@ export async function createIngestService(
     pollMs: config.SYNC_POLL_MS,
     progressIntervalMs: config.SYNC_PROGRESS_INTERVAL_MS,
   });
-  const relay = new OutboxRelay({
-    db,
-    schema: config.DB_SCHEMA,
-    send: (messages) =>
-      producer.send(
-        messages.map((m) => ({
-          topic: m.topic,
-          key: m.key,
-          value: JSON.stringify(m.value),
-          headers: m.headers,
-        })),
-      ),
-    pollIntervalMs: config.OUTBOX_POLL_MS,
-    listenConnectionString: config.DATABASE_URL,
-    logger,
-    registry,
-  });
   const handlerDeps: SyncRequestDeps = {
     db,
-    producer,
     topics,
+    clock,
     logger,
     wake: () => runner.wake(),
     stopLocal: (syncId, kind) => runner.stopLocal(syncId, kind),
   };
-  const app = await buildApp({
-    db,
-    logger,
-    registry,
-    auth: {
-      hs256Secret: config.JWT_HS256_SECRET,
-      jwksUrl: config.JWT_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    },
-    readiness: {
-      postgres: () => pingDb(db),
-      redis: () => redis.ping(),
-      kafka: () => admin.describeCluster(),
-    },
-  });
 
   let consumer: ConsumerRunner | undefined;
-  let adminConnected = false;
   return {
     app,
+    logger,
     db,
     redis,
     runner,
@@ -165,20 +134,13 @@ export async function createIngestService(
     okta,
     async start() {
       await migrateToLatest(db, ingestMigrations, config.DB_SCHEMA);
-      await admin.connect();
-      adminConnected = true;
-      await ensureTopics(
-        admin,
-        topicSpecs(config.KAFKA_TOPIC_PREFIX ? { prefix: config.KAFKA_TOPIC_PREFIX } : {}),
-        {
-          logger,
-        },
-      );
-      await producer.connect();
+      await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
+      await kafka.ensureTopics(topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }));
+      await kafka.producerReady();
       await relay.start();
       if (overrides.consume !== false) {
         consumer = await runConsumer({
-          kafka,
+          kafka: kafka.client,
           groupId: `${config.KAFKA_GROUP_PREFIX}ingest-service`,
           topics: [topics.syncRequests, topics.connections],
           dlqTopic: topics.dlq,
@@ -194,17 +156,12 @@ export async function createIngestService(
       runner.start();
     },
     async stop() {
-      await consumer?.stop().catch((error: unknown) => logger.warn({ err: error }, 'consumer stop failed'));
+      await consumer?.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
       await runner.stop();
       await relay.stop().catch(() => {});
-      await app.close();
       if (!overrides.okta) await okta.close();
-      await producer.disconnect().catch(() => {});
-      if (adminConnected) await admin.disconnect().catch(() => {});
-      await db.destroy();
-      redis.disconnect();
+      // Closes the HTTP server, then the Kafka clients, Redis and Postgres (the plugins' onClose).
+      await app.close();
     },
   };
 }
-
-export { handleConnectionDeleted, handleSyncCancelRequested, handleSyncRequested };

@@ -5,9 +5,8 @@ import { createDb, migrateToLatest } from '@appgov/db';
 import { freshSchema, testEnv } from '@appgov/testing';
 import { sql } from 'kysely';
 import t from 'tap';
-import { lockClaimableFairly } from '../src/domain/fair-claim.js';
 import type { IngestDatabase } from '../src/domain/ingest.tables.js';
-import { insertJob } from '../src/domain/sync-job.repository.js';
+import { insertJob, lockClaimable as lockClaimableFairly } from '../src/domain/sync-job.repository.js';
 import { freeSlots } from '../src/domain/sync-slots.js';
 import { ingestMigrations } from '../src/migrations/index.js';
 

@@ -5,7 +5,7 @@ import { createDb } from '@appgov/db';
 import { waitFor } from '@appgov/testing';
 import { sql } from 'kysely';
 import t from 'tap';
-import { Collector, counts, requestSync, setupEnv, startService } from './helpers.js';
+import { Collector, counts, requestSync, setupEnv, startService } from './fixtures/harness.js';
 
 const serverJs = fileURLToPath(new URL('../src/server.js', import.meta.url));
 // Short, so the killed worker's lease expires soon; not so short that a worker stalled on a loaded

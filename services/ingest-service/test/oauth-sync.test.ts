@@ -5,7 +5,7 @@ import { makeEvent } from '@appgov/contracts';
 import { OKTA_READ_SCOPES } from '@appgov/okta-client';
 import type { CreateOrgOptions } from '@appgov/okta-simulator';
 import t from 'tap';
-import { Collector, counts, type Env, publish, setupEnv, startService } from './helpers.js';
+import { Collector, counts, type Env, publish, setupEnv, startService } from './fixtures/harness.js';
 
 const ALL_SCOPES = [...OKTA_READ_SCOPES];
 const org = (domain: string, seed: number): CreateOrgOptions => ({

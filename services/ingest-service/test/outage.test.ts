@@ -2,7 +2,7 @@
 // its sync fails okta_unavailable / circuit_open after a bounded number of calls, and another org's
 // sync running at the same time on the same worker completes untouched.
 import t from 'tap';
-import { Collector, counts, requestSync, setupEnv, startService } from './helpers.js';
+import { Collector, counts, requestSync, setupEnv, startService } from './fixtures/harness.js';
 
 const sorted = (xs: string[]) => [...xs].sort();
 

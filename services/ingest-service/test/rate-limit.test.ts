@@ -3,7 +3,7 @@
 // before the Reset of a 429 that bucket sent (checked on the simulator's request log).
 import { waitFor } from '@appgov/testing';
 import t from 'tap';
-import { Collector, counts, requestSync, setupEnv, startService } from './helpers.js';
+import { Collector, counts, requestSync, setupEnv, startService } from './fixtures/harness.js';
 
 const sorted = (xs: string[]) => [...xs].sort();
 const WINDOW_MS = 2000;

@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { makeEvent } from '@appgov/contracts';
 import { waitFor } from '@appgov/testing';
 import t from 'tap';
-import { Collector, counts, leaks, publish, requestSync, setupEnv, startService } from './helpers.js';
+import {
+  Collector,
+  counts,
+  leaks,
+  publish,
+  requestSync,
+  setupEnv,
+  startService,
+} from './fixtures/harness.js';
 
 t.test(
   'a read-only admin token skips roles, grants and API tokens with warnings and completes',

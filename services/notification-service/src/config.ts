@@ -1,5 +1,5 @@
 import {
-  loadConfig,
+  loadConfig as loadConfigFrom,
   Secret,
   type Static,
   serviceConfigProperties,
@@ -8,7 +8,7 @@ import {
 } from '@appgov/config';
 
 /** Every variable notification-service reads; the config type is derived from it. */
-export const NotificationConfigSchema = Type.Object({
+export const ConfigSchema = Type.Object({
   ...serviceConfigProperties({ port: 8084, schema: 'notification', redisKeyPrefix: 'appgov:notification:' }),
   ...vaultConfigProperties('notification-service'),
 
@@ -58,9 +58,9 @@ export const NotificationConfigSchema = Type.Object({
 });
 
 /** notification-service configuration. */
-export type NotificationConfig = Static<typeof NotificationConfigSchema>;
+export type Config = Static<typeof ConfigSchema>;
 
 /** Reads and validates the environment once (fails naming every bad variable). */
-export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
-  return loadConfig(NotificationConfigSchema, env);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  return loadConfigFrom(ConfigSchema, env);
 }

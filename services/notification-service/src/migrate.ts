@@ -1,9 +1,9 @@
 // `node dist/src/migrate.js`: applies the notification schema's migrations and exits (the Helm hook Job).
 import { runMigrationsAndExit } from '@appgov/db';
-import { loadNotificationConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { notificationMigrations } from './migrations/index.js';
 
-const config = loadNotificationConfig();
+const config = loadConfig();
 await runMigrationsAndExit({
   connectionString: config.DATABASE_URL,
   schema: config.DB_SCHEMA,

@@ -1,12 +1,13 @@
 // First: starts OpenTelemetry before the modules it patches load.
 import './instrumentation.js';
 import { shutdownOnSignals } from '@appgov/http';
-import { loadNotificationConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { telemetry } from './instrumentation.js';
 import { createService } from './service.js';
 
-// The process: config, start, listen, and a clean stop on SIGTERM/SIGINT.
-const config = loadNotificationConfig();
+// The process: config, service, listen, and a clean stop on SIGTERM/SIGINT; a failed start stops
+// what started and exits 1.
+const config = loadConfig();
 const service = await createService(config);
 shutdownOnSignals(async () => {
   await service.stop();
@@ -18,5 +19,6 @@ try {
 } catch (err) {
   service.logger.fatal({ err }, 'notification-service failed to start');
   await service.stop().catch(() => {});
+  await telemetry.shutdown().catch(() => {});
   process.exit(1);
 }

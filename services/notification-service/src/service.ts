@@ -1,15 +1,15 @@
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, pingDb } from '@appgov/db';
+import { createDb, migrateToLatest } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, ensureTopics, runConsumer } from '@appgov/kafka';
+import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
 import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { buildApp } from './app.js';
-import type { NotificationConfig } from './config.js';
+import type { Config } from './config.js';
 import { notificationHandlers } from './consumers/index.js';
-import { type Clock, systemClock } from './domain/clock.js';
 import type { NotificationDb } from './domain/db.js';
 import { EmailSender } from './domain/email-sender.js';
 import { notificationMetrics } from './domain/notification.metrics.js';
@@ -18,6 +18,7 @@ import { type ProcessorDeps, pruneProcessedEvents } from './domain/notification-
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { moveLegacyWebhookSecrets, WebhookSecrets } from './domain/webhook-secrets.js';
 import { notificationMigrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 import { resolveSmtpPassword } from './plugins/smtp-password.js';
 
 /** The topics this service reads. */
@@ -33,7 +34,7 @@ export interface ServiceOverrides {
 }
 
 /** The running parts of notification-service. */
-export interface NotificationService {
+export interface Service {
   app: HttpApp;
   db: NotificationDb;
   redis: Redis;
@@ -52,9 +53,9 @@ export interface NotificationService {
 
 /** Wires everything from config; nothing connects or listens until `start()` (and server.ts listens). */
 export async function createService(
-  config: NotificationConfig,
+  config: Readonly<Config>,
   overrides: ServiceOverrides = {},
-): Promise<NotificationService> {
+): Promise<Service> {
   const logger = overrides.logger ?? createLogger({ name: 'notification-service', level: config.LOG_LEVEL });
   const registry = overrides.registry ?? createMetricsRegistry('notification-service');
   const clock = overrides.clock ?? systemClock;
@@ -64,9 +65,7 @@ export async function createService(
     schema: config.DB_SCHEMA,
     applicationName: 'notification-service',
   });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
-  const kafka = createKafka({ clientId: 'notification-service', brokers: config.KAFKA_BROKERS, logger });
+  const redis = createRedis(config.REDIS_URL, logger);
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const branding = {
     productName: config.DEFAULT_PRODUCT_NAME,
@@ -123,34 +122,19 @@ export async function createService(
     },
   };
 
-  const admin = kafka.admin();
-  let adminConnected = false;
   const app = await buildApp({
+    config,
     db,
     redis,
-    redisKeyPrefix: config.REDIS_KEY_PREFIX,
     logger,
     registry,
-    auth: {
-      hs256Secret: config.JWT_HS256_SECRET,
-      jwksUrl: config.JWT_JWKS_URL,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    },
     branding,
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     webhookSecrets,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     pokeWebhooks: () => webhookDispatcher.poke(),
-    readiness: {
-      postgres: () => pingDb(db),
-      redis: () => redis.ping(),
-      kafka: async () => {
-        if (!adminConnected) throw new Error('Kafka admin not connected');
-        await admin.describeCluster();
-      },
-    },
   });
+  await registerInfrastructure(app, { config, db, redis, logger, registry });
+  const kafka = app.kafka;
 
   let consumer: ConsumerRunner | undefined;
   let started = false;
@@ -159,7 +143,7 @@ export async function createService(
     app,
     db,
     redis,
-    kafka,
+    kafka: kafka.client,
     logger,
     registry,
     emailSender,
@@ -179,17 +163,13 @@ export async function createService(
         // Rate limit and Idempotency-Key degrade without Redis; readiness reports it.
         logger.warn({ err: error }, 'redis unavailable at boot');
       });
-      await admin.connect();
-      adminConnected = true;
-      await ensureTopics(
-        admin,
+      await kafka.ensureTopics(
         topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }).filter((s) =>
           [...CONSUMED_TOPICS, 'dlq'].includes(s.id),
         ),
-        { logger },
       );
       consumer = await runConsumer({
-        kafka,
+        kafka: kafka.client,
         groupId: `${config.KAFKA_GROUP_PREFIX}notification-service`,
         topics: CONSUMED_TOPICS.map((id) => topics[id]),
         handlers: notificationHandlers(processorDeps),
@@ -221,11 +201,8 @@ export async function createService(
       await consumer?.stop();
       consumer = undefined;
       await Promise.allSettled([emailSender.stop(), webhookDispatcher.stop()]);
+      // Closes the HTTP server, then the Kafka clients, Redis and Postgres (the plugins' onClose).
       await app.close();
-      if (adminConnected) await admin.disconnect().catch(() => {});
-      adminConnected = false;
-      await db.destroy();
-      if (redis.status !== 'end') redis.disconnect();
       if (started) logger.info('notification-service stopped');
     },
   };

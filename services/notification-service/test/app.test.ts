@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueName } from '@appgov/testing';
 import t from 'tap';
-import { bearer, startService } from './helpers.js';
+import { bearer, startService } from './fixtures/harness.js';
 
 t.test('health, readiness, metrics, OpenAPI, and the CRUD API', async (t) => {
   const ts = await startService(t, undefined);

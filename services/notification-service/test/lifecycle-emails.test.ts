@@ -9,7 +9,7 @@ import {
   startSmtp,
   waitAllSent,
   waitProcessed,
-} from './helpers.js';
+} from './fixtures/harness.js';
 
 t.test(
   'N1/N2: ready email once, error once per incident, recovery once; redelivery sends nothing twice',

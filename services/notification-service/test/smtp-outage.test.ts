@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
-import { events, startService, startSmtp, waitAllSent, waitProcessed } from './helpers.js';
+import { events, startService, startSmtp, waitAllSent, waitProcessed } from './fixtures/harness.js';
 
 t.test('N5: SMTP down for a while delays emails; after it returns all arrive, once each', async (t) => {
   const smtp = await startSmtp(t);

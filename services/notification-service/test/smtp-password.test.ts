@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { uniqueName, waitFor } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import t from 'tap';
-import { events, startService, startSmtp } from './helpers.js';
+import { events, startService, startSmtp } from './fixtures/harness.js';
 
 t.test('the SMTP password can come from Vault and is never logged', async (t) => {
   const password = `vault-smtp-${randomUUID()}`;

@@ -12,7 +12,7 @@ import {
   WebhookSecrets,
 } from '../src/domain/webhook-secrets.js';
 import { verifySignature } from '../src/domain/webhook-signature.js';
-import { bearer, events, startReceiver, startService, type TestService } from './helpers.js';
+import { bearer, events, startReceiver, startService, type TestService } from './fixtures/harness.js';
 
 const PREFIX = 'appgov/test';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
 import { verifySignature } from '../src/domain/webhook-signature.js';
-import { bearer, events, startReceiver, startService, startSmtp, waitProcessed } from './helpers.js';
+import { bearer, events, startReceiver, startService, startSmtp, waitProcessed } from './fixtures/harness.js';
 
 t.test(
   'N3: signed deliveries, retry on 5xx, no retry on 400, Slack format, log, disable after failures',

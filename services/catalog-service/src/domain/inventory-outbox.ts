@@ -1,6 +1,6 @@
 import {
+  type AnyCloudEvent,
   type AppInventoryState,
-  connectionKey,
   type EventData,
   type EventType,
   inventoryKey,
@@ -9,8 +9,9 @@ import {
   validateAppInventoryState,
 } from '@appgov/contracts';
 import { enqueueOutbox, type OutboxMessage } from '@appgov/db';
-import { assertValidEvent, CLOUDEVENTS_CONTENT_TYPE } from '@appgov/kafka';
+import { eventOutboxMessage } from '@appgov/service';
 import type { Transaction } from 'kysely';
+import type { CatalogDatabase } from './tables/catalog.database.js';
 
 export const EVENT_SOURCE = '/appgov/catalog-service';
 
@@ -30,18 +31,12 @@ export class OutboxBatch {
 
   /** An app-inventory event keyed `tenant:connection:object`. */
   inventory<T extends EventType>(type: T, objectId: string | undefined, data: EventData<T>): void {
-    this.#event(
-      'appInventory',
-      inventoryKey(this.tenantId, this.connectionId, objectId),
-      type,
-      objectId,
-      data,
-    );
+    this.#event(type, objectId, data);
   }
 
   /** A sync-status event keyed by connection. */
   syncStatus<T extends EventType>(type: T, data: EventData<T>): void {
-    this.#event('syncStatus', connectionKey(this.connectionId), type, undefined, data);
+    this.#event(type, undefined, data);
   }
 
   /** The full state of an app on the compacted topic, or its tombstone (null). */
@@ -56,13 +51,8 @@ export class OutboxBatch {
     });
   }
 
-  #event<T extends EventType>(
-    topic: TopicId,
-    key: string,
-    type: T,
-    subject: string | undefined,
-    data: EventData<T>,
-  ) {
+  // Topic and key come from the contracts registry (the app-inventory key uses the subject).
+  #event<T extends EventType>(type: T, subject: string | undefined, data: EventData<T>) {
     const event = makeEvent(type, {
       source: EVENT_SOURCE,
       tenantId: this.tenantId,
@@ -71,16 +61,10 @@ export class OutboxBatch {
       time: this.now,
       data,
     });
-    assertValidEvent(event);
-    this.messages.push({
-      topic: this.topics[topic],
-      key,
-      value: event,
-      headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_type: event.type, ce_id: event.id },
-    });
+    this.messages.push(eventOutboxMessage(event as AnyCloudEvent, this.topics));
   }
 
-  async flush(trx: Transaction<any>): Promise<void> {
+  async flush(trx: Transaction<CatalogDatabase>): Promise<void> {
     await enqueueOutbox(trx, this.messages.splice(0));
   }
 }

@@ -1,15 +1,13 @@
 import type { OutboxDatabase } from '@appgov/db';
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { BigIntColumn, JsonColumn } from './columns.js';
+import type { SyncRunTable } from './sync-run.table.js';
+import type { TenantSettingsTable } from './tenant-settings.table.js';
 
 export type ConnectionStatus = 'in_progress' | 'success' | 'error';
 export type CredentialType = 'api_token' | 'oauth_service_app';
-export type SyncOutcome = 'requested' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type SyncTrigger = 'initial' | 'manual' | 'schedule' | 'token-updated';
 
-type Json<T> = ColumnType<T, string | undefined, string>;
-// pg returns bigint as string.
-type BigIntCol = ColumnType<string | null, number | null | undefined, number | null>;
-
+/** One connected Okta org of a tenant; soft-deleted rows keep `deleted_at`. */
 export interface ConnectionTable {
   id: string;
   tenant_id: string;
@@ -30,7 +28,7 @@ export interface ConnectionTable {
   token_updated_by_sub: string | null;
   vault_version: number | null;
   admin_role: string | null;
-  permission_warnings: Json<string[]>;
+  permission_warnings: JsonColumn<string[]>;
   created_at: Date;
   created_by_sub: string;
   created_by_email: string;
@@ -40,7 +38,7 @@ export interface ConnectionTable {
   current_sync_id: string | null;
   last_success_at: Date | null;
   last_sync_finished_at: Date | null;
-  last_sync_duration_ms: BigIntCol;
+  last_sync_duration_ms: BigIntColumn;
   next_sync_at: Date | null;
   /** The connection's own share of each Okta bucket (null: the deployment's default). */
   rate_limit_share: ColumnType<number | null, number | null | undefined, number | null>;
@@ -48,31 +46,11 @@ export interface ConnectionTable {
   deleted_by_sub: string | null;
 }
 
-export interface SyncRunTable {
-  sync_id: string;
-  connection_id: string;
-  tenant_id: string;
-  trigger: string;
-  requested_at: Date;
-  requested_by_sub: string | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  duration_ms: BigIntCol;
-  outcome: SyncOutcome;
-  counts: Json<Record<string, number> | null>;
-  warnings: Json<unknown[] | null>;
-  error_code: string | null;
-  error_message: string | null;
-  updated_at: Generated<Date>;
-}
+export type ConnectionRow = Selectable<ConnectionTable>;
+export type NewConnection = Insertable<ConnectionTable>;
+export type ConnectionPatch = Updateable<ConnectionTable>;
 
-export interface TenantSettingsTable {
-  tenant_id: string;
-  sync_interval_seconds: number | null;
-  updated_at: Generated<Date>;
-}
-
-/** The `connection` schema as kysely sees it. */
+/** The `connection` schema as kysely sees it, built from its `*.table.ts` files. */
 export interface Database extends OutboxDatabase {
   connections: ConnectionTable;
   sync_runs: SyncRunTable;

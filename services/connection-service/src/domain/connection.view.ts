@@ -1,9 +1,6 @@
-import type { Selectable } from 'kysely';
-import type { ConnectionTable, SyncRunTable } from './connection.table.js';
+import type { ConnectionRow } from './connection.table.js';
+import type { SyncRunRow } from './sync-run.table.js';
 import { maskToken } from './token-fingerprint.js';
-
-export type ConnectionRow = Selectable<ConnectionTable>;
-export type SyncRunRow = Selectable<SyncRunTable>;
 
 /** Thresholds of C7. */
 export interface StaleThresholds {

@@ -1,48 +1,40 @@
 import type { AppLogger } from '@appgov/telemetry';
-import { sql } from 'kysely';
-import { type ConnectionDeps, intervalFor, requestSyncInTx } from './connection.service.js';
-import { lockDueFairly } from './due-connections.js';
+import { lockDueConnections, updateConnection } from './connection.repository.js';
+import type { ConnectionDeps } from './connection.service.js';
 import { nextSyncAt } from './schedule.js';
+import { requestSyncInTx } from './sync-requests.js';
+import { runActiveSince } from './sync-run.repository.js';
+import { syncIntervalOf } from './tenant-settings.repository.js';
 
 /**
- * One scheduler round (C10): claims due connections, interleaved across tenants
- * (due-connections.ts), with `FOR UPDATE SKIP LOCKED`, so replicas
+ * One scheduler round (C10): claims due connections with `FOR UPDATE SKIP LOCKED`, so replicas
  * never claim the same row, and in the same transaction requests their syncs (outbox) and moves
  * `next_sync_at` by the tenant's interval ± jitter. Connections with a running sync are skipped
  * (only their next time moves). Returns the number of syncs requested.
  */
 export async function scheduleDueSyncs(deps: ConnectionDeps, batch: number): Promise<number> {
-  const now = deps.clock();
+  const now = deps.clock.now();
+  const runningSince = new Date(now.getTime() - deps.settings.stale.runningStaleAfterMs);
   return deps.db.transaction().execute(async (trx) => {
-    const due = await lockDueFairly(trx, now, batch);
+    const due = await lockDueConnections(trx, now, batch);
     let requested = 0;
     const intervals = new Map<string, number>();
     for (const row of due) {
       let interval = intervals.get(row.tenant_id);
       if (interval === undefined) {
-        interval = await intervalFor(trx, row.tenant_id, deps.settings.syncIntervalSeconds);
+        interval = await syncIntervalOf(trx, row.tenant_id, deps.settings.syncIntervalSeconds);
         intervals.set(row.tenant_id, interval);
       }
       const running = row.current_sync_id
-        ? await trx
-            .selectFrom('sync_runs')
-            .select('sync_id')
-            .where('sync_id', '=', row.current_sync_id)
-            .where('outcome', 'in', ['requested', 'running'])
-            .where(
-              sql<boolean>`coalesce(started_at, requested_at) > ${new Date(now.getTime() - deps.settings.stale.runningStaleAfterMs)}`,
-            )
-            .executeTakeFirst()
-        : undefined;
+        ? await runActiveSince(trx, row.current_sync_id, runningSince)
+        : false;
       if (!running) {
         await requestSyncInTx(deps, trx, row, 'schedule', now, undefined);
         requested++;
       }
-      await trx
-        .updateTable('connections')
-        .set({ next_sync_at: nextSyncAt(now, interval, deps.settings.jitterRatio, deps.random) })
-        .where('id', '=', row.id)
-        .execute();
+      await updateConnection(trx, row.id, {
+        next_sync_at: nextSyncAt(now, interval, deps.settings.jitterRatio, deps.random),
+      });
     }
     return requested;
   });

@@ -1,18 +1,10 @@
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
-import {
-  type Actor,
-  addConnection,
-  type ConnectionDeps,
-  deleteConnection,
-  getConnection,
-  listConnections,
-  listSyncs,
-  providerSummaries,
-  setTenantInterval,
-  syncNow,
-  updateToken,
-} from '../domain/connection.service.js';
+import type { Actor, ConnectionDeps } from '../domain/connection.service.js';
+import { addConnection, deleteConnection, updateToken } from '../domain/connection-lifecycle.js';
+import { getConnection, listConnections, providerSummaries } from '../domain/connection-queries.js';
+import { listSyncs, syncNow } from '../domain/connection-syncs.js';
+import { setTenantInterval } from '../domain/tenant-settings.js';
 import { registerRateLimitShareRoute } from './rate-limit-share.routes.js';
 import {
   AddConnectionBody,

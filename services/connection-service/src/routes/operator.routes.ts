@@ -1,6 +1,8 @@
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
-import { type ConnectionDeps, listSyncs, operatorList } from '../domain/connection.service.js';
+import type { ConnectionDeps } from '../domain/connection.service.js';
+import { listSyncs } from '../domain/connection-syncs.js';
+import { operatorList } from '../domain/operator-status.js';
 import {
   ConnectionIdParams,
   errors,

@@ -3,7 +3,7 @@
 import type { CloudEvent, TopicId } from '@appgov/contracts';
 import { withTransaction } from '@appgov/db';
 import { AppError } from '@appgov/errors';
-import type { EventProducer } from '@appgov/kafka';
+import type { Clock } from '@appgov/service';
 import type { AppLogger } from '@appgov/telemetry';
 import type { Kysely, Transaction } from 'kysely';
 import type { IngestDatabase } from '../domain/ingest.tables.js';
@@ -20,8 +20,8 @@ import {
 
 export interface SyncRequestDeps {
   db: Kysely<IngestDatabase>;
-  producer: EventProducer;
   topics: Readonly<Record<TopicId, string>>;
+  clock: Clock;
   logger: AppLogger;
   /** Wakes the local job runner. */
   wake(): void;

@@ -7,18 +7,21 @@ import { isDependencyOutage } from '@appgov/errors';
 import { assertValidEvent } from '@appgov/kafka';
 import type { OktaClientFactory, OktaCredential } from '@appgov/okta-client';
 import type { StoredOktaCredential } from '@appgov/secrets';
+import type { Clock } from '@appgov/service';
 import { extractContext, withSpan } from '@appgov/telemetry';
 import type { Transaction } from 'kysely';
 import type { ConnectionLeases } from './connection-lease.js';
-import { lockClaimableFairly } from './fair-claim.js';
 import type { IngestDatabase } from './ingest.tables.js';
-import { recordEvent, runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
+import { recordEvent } from './record-event.js';
+import { runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
 import { enqueueCompleted, enqueueFailed, enqueueStarted } from './sync-events.js';
 import { failureOf, JobStop } from './sync-failure.js';
 import {
   finishJob,
   getCheckpoints,
   heartbeat,
+  lockClaimable,
+  lockOwnRunningJob,
   markRunning,
   requeue,
   type SyncJob,
@@ -29,6 +32,7 @@ import { freeSlots } from './sync-slots.js';
 const MAX_OUTAGE_ATTEMPTS = 10;
 
 export interface JobRunnerDeps extends SyncEngineDeps {
+  clock: Clock;
   leases: ConnectionLeases;
   secrets: { getOktaCredential(tenantId: string, connectionId: string): Promise<StoredOktaCredential> };
   okta: OktaClientFactory;
@@ -131,7 +135,7 @@ export class JobRunner {
     if (free <= 0) return;
     const busy = [...this.#running.values()].map((r) => r.job.connectionId);
     const claimed = await this.#d.db.transaction().execute(async (trx) => {
-      const candidates = await lockClaimableFairly(trx, free, this.#d.leases.ttlMs, busy);
+      const candidates = await lockClaimable(trx, free, this.#d.leases.ttlMs, busy);
       const taken: SyncJob[] = [];
       const leased = new Set<string>();
       for (const job of candidates) {
@@ -227,7 +231,7 @@ export class JobRunner {
       const client = this.#d.okta.forOrg(job.domain, oktaCredentialOf(stored), share ? { share } : undefined);
       const result = await runSync(this.#d, job, client, abort.signal, progress);
       abort.signal.throwIfAborted();
-      const finishedAt = new Date();
+      const finishedAt = this.#d.clock.now();
       const startedAt = job.startedAt ?? finishedAt;
       const durationMs = Math.max(0, finishedAt.getTime() - startedAt.getTime());
       const data = {
@@ -303,14 +307,7 @@ export class JobRunner {
   /** Writes a terminal state only while this worker still owns the job. */
   async #finish(job: SyncJob, write: (trx: Transaction<IngestDatabase>) => Promise<void>): Promise<void> {
     await this.#d.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('sync_jobs')
-        .select(['state', 'worker_id'])
-        .where('sync_id', '=', job.syncId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row || row.state !== 'running' || row.worker_id !== this.workerId) return;
-      await write(trx);
+      if (await lockOwnRunningJob(trx, job.syncId, this.workerId)) await write(trx);
     });
   }
 }

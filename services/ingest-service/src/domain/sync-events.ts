@@ -1,25 +1,18 @@
 // Status and end-marker events of a sync; they go through the outbox together with the job's state
 // change, so a crash or a Kafka outage can lose neither the state nor the event.
-import type { CloudEvent, Dataset, TopicId } from '@appgov/contracts';
-import { enqueueOutbox, type OutboxMessage } from '@appgov/db';
-import type { EventProducer } from '@appgov/kafka';
+import type { AnyCloudEvent, CloudEvent, Dataset, TopicId } from '@appgov/contracts';
+import { type Clock, enqueueEvents } from '@appgov/service';
 import type { Transaction } from 'kysely';
 import type { IngestDatabase } from './ingest.tables.js';
-import { recordEvent } from './sync-engine.js';
+import { recordEvent } from './record-event.js';
 import type { SyncFailureReason } from './sync-failure.js';
 import type { SyncJob } from './sync-job.repository.js';
 
+/** Topic names the events go to (the topic and key of each come from the contracts registry). */
 export interface OutboxContext {
-  producer: EventProducer;
   topics: Readonly<Record<TopicId, string>>;
+  clock: Clock;
 }
-
-const toOutbox = (ctx: OutboxContext, topic: TopicId, key: string, event: CloudEvent): OutboxMessage => ({
-  topic: ctx.topics[topic],
-  key,
-  value: event,
-  headers: ctx.producer.headersFor(event as never),
-});
 
 export async function enqueueStarted(
   trx: Transaction<IngestDatabase>,
@@ -33,7 +26,7 @@ export async function enqueueStarted(
     { syncId: job.syncId, trigger: job.trigger as never, startedAt: startedAt.toISOString() },
     `${job.syncId}:started`,
   );
-  await enqueueOutbox(trx as never, [toOutbox(ctx, 'syncStatus', job.connectionId, event as CloudEvent)]);
+  await enqueueEvents(trx, [event as AnyCloudEvent], ctx.topics);
 }
 
 export async function enqueueCompleted(
@@ -50,10 +43,7 @@ export async function enqueueCompleted(
     { syncId: job.syncId, outcome: 'completed', datasetsRead },
     `${job.syncId}:ended`,
   );
-  await enqueueOutbox(trx as never, [
-    toOutbox(ctx, 'oktaRecords', job.connectionId, ended as CloudEvent),
-    toOutbox(ctx, 'syncStatus', job.connectionId, completed as CloudEvent),
-  ]);
+  await enqueueEvents(trx, [ended as AnyCloudEvent, completed as AnyCloudEvent], ctx.topics);
 }
 
 export async function enqueueFailed(
@@ -67,10 +57,10 @@ export async function enqueueFailed(
     syncId: job.syncId,
     reasonCode: failure.reasonCode,
     message: failure.message,
-    failedAt: new Date().toISOString(),
+    failedAt: ctx.clock.now().toISOString(),
   };
   if (options.startedAt) data.startedAt = options.startedAt.toISOString();
-  const messages: OutboxMessage[] = [];
+  const events: AnyCloudEvent[] = [];
   if (options.recordsSent) {
     const ended = recordEvent(
       'records.sync-ended',
@@ -82,15 +72,8 @@ export async function enqueueFailed(
       },
       `${job.syncId}:ended`,
     );
-    messages.push(toOutbox(ctx, 'oktaRecords', job.connectionId, ended as CloudEvent));
+    events.push(ended as AnyCloudEvent);
   }
-  messages.push(
-    toOutbox(
-      ctx,
-      'syncStatus',
-      job.connectionId,
-      recordEvent('sync.failed', job, data, `${job.syncId}:failed`) as CloudEvent,
-    ),
-  );
-  await enqueueOutbox(trx as never, messages);
+  events.push(recordEvent('sync.failed', job, data, `${job.syncId}:failed`) as AnyCloudEvent);
+  await enqueueEvents(trx, events, ctx.topics);
 }

@@ -1,7 +1,7 @@
 import type { AnyCloudEvent, CloudEvent } from '@appgov/contracts';
+import type { Clock } from '@appgov/service';
 import type { AppLogger } from '@appgov/telemetry';
 import { sql } from 'kysely';
-import type { Clock } from './clock.js';
 import type { NotificationDb, NotificationTrx } from './db.js';
 import { enqueueEmail } from './email-queue.repository.js';
 import { renderConnectionError, renderConnectionRecovered, renderDomainReady } from './email-templates.js';

@@ -1,12 +1,12 @@
 import { AppError } from '@appgov/errors';
 import { createVaultSession, vaultAuthFromEnv } from '@appgov/secrets';
-import type { NotificationConfig } from '../config.js';
+import type { Config } from '../config.js';
 
 /**
  * The SMTP password: SMTP_PASSWORD when set, else read once at boot from Vault KV v2 at
  * SMTP_PASSWORD_VAULT_PATH. Errors never carry the value.
  */
-export async function resolveSmtpPassword(config: NotificationConfig): Promise<string | undefined> {
+export async function resolveSmtpPassword(config: Readonly<Config>): Promise<string | undefined> {
   if (config.SMTP_PASSWORD) return config.SMTP_PASSWORD;
   const location = config.SMTP_PASSWORD_VAULT_PATH;
   if (!location) return undefined;

@@ -1,14 +1,14 @@
 import { ConflictError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
 import { addRecipient, listRecipients, removeRecipient } from '../domain/recipient.repository.js';
+import type { RouteDeps } from './route-deps.js';
 
 const Recipient = Type.Object({ id: Type.String(), email: Type.String(), createdAt: Type.String() });
 const problem = { $ref: 'Problem#' } as const;
 
 /** /v1/notifications/recipients: who gets a tenant's emails besides the admin who added a connection. */
-export function recipientsRoutes(app: HttpApp, deps: AppDeps): void {
+export function recipientsRoutes(app: HttpApp, deps: RouteDeps): void {
   app.get(
     '/v1/notifications/recipients',
     {

@@ -1,7 +1,7 @@
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
 import { brandingOf, upsertSettings } from '../domain/settings.repository.js';
+import type { RouteDeps } from './route-deps.js';
 
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 });
 const Settings = Type.Object({
@@ -11,7 +11,7 @@ const Settings = Type.Object({
 const problem = { $ref: 'Problem#' } as const;
 
 /** /v1/notifications/settings: per-tenant product name and links used by the email templates. */
-export function settingsRoutes(app: HttpApp, deps: AppDeps): void {
+export function settingsRoutes(app: HttpApp, deps: RouteDeps): void {
   const view = async (tenant: string) => {
     const b = await brandingOf(deps.db, tenant, deps.branding);
     return { productName: b.productName, links: { app: b.appUrl, support: b.supportUrl } };

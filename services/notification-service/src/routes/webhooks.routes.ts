@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -15,6 +14,7 @@ import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-payload.js';
 import { secretFingerprint } from '../domain/webhook-secrets.js';
 import { newWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/webhook-target.js';
+import type { RouteDeps } from './route-deps.js';
 
 const EventType = Type.Union([Type.Literal('*'), ...WEBHOOK_EVENT_TYPES.map((t) => Type.Literal(t))]);
 const EventTypes = Type.Array(EventType, { minItems: 1, maxItems: 50, uniqueItems: true });
@@ -58,7 +58,7 @@ const problem = { $ref: 'Problem#' } as const;
 const notFound = () => new NotFoundError('NOTIFICATION_WEBHOOK_NOT_FOUND', 'No such webhook.');
 
 /** /v1/notifications/webhooks: outbound integrations (N3). The secret is shown once, on creation. */
-export function webhooksRoutes(app: HttpApp, deps: AppDeps): void {
+export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
   const policy = { allowPrivate: deps.allowPrivateTargets };
 
   app.get(

@@ -1,0 +1,168 @@
+import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
+import { createDb, migrateToLatest, type OutboxRecord, type OutboxRelay } from '@appgov/db';
+import type { HttpApp } from '@appgov/http';
+import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
+import {
+  createOktaClientFactory,
+  type OktaClientFactory,
+  type OktaClientFactoryOptions,
+  resolverFromEnv,
+} from '@appgov/okta-client';
+import { createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
+import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import { buildApp } from './app.js';
+import { type Config, staleAfterMs } from './config.js';
+import { handle as handleSyncStatus } from './consumers/sync-status.consumer.js';
+import type { ConnectionDeps } from './domain/connection.service.js';
+import type { Database } from './domain/connection.table.js';
+import { SyncScheduler } from './domain/sync-scheduler.js';
+import { migrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
+
+/** Test seams: everything else comes from the config. */
+export interface ServiceOverrides {
+  logger?: AppLogger;
+  clock?: Clock;
+  random?: () => number;
+  /** Wraps the relay's send (tests simulate Kafka being down). */
+  wrapSend?: (send: (records: OutboxRecord[]) => Promise<void>) => (records: OutboxRecord[]) => Promise<void>;
+  okta?: Partial<OktaClientFactoryOptions>;
+  secrets?: SecretStore;
+  /** Start the scheduler loop (default true; tests call `scheduler.tick()` themselves). */
+  scheduler?: boolean;
+  /** Start the sync-status consumer (default true). */
+  consumer?: boolean;
+  /** Start the outbox relay loop (default true). */
+  relay?: boolean;
+}
+
+/** The assembled service: the app plus everything it owns, with start/stop. */
+export interface Service {
+  config: Readonly<Config>;
+  app: HttpApp;
+  deps: ConnectionDeps;
+  db: Kysely<Database>;
+  redis: Redis;
+  kafka: Kafka;
+  producer: EventProducer;
+  relay: OutboxRelay;
+  scheduler: SyncScheduler;
+  registry: Registry;
+  logger: AppLogger;
+  /** Runs migrations, ensures topics, starts the relay, the consumer and the scheduler. */
+  start(): Promise<void>;
+  /** Stops consumers after in-flight work, then the relay, fastify, Kafka, Postgres and Redis. */
+  stop(): Promise<void>;
+}
+
+/** Builds the service from its config; nothing connects until `start()` (except lazy pools). */
+export async function createService(
+  config: Readonly<Config>,
+  overrides: ServiceOverrides = {},
+): Promise<Service> {
+  compileAllValidators();
+  const logger = overrides.logger ?? createLogger({ name: 'connection-service', level: config.LOG_LEVEL });
+  const registry = createMetricsRegistry('connection-service');
+  const db = createDb<Database>({
+    connectionString: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    applicationName: 'connection-service',
+  });
+  const redis = createRedis(config.REDIS_URL, logger);
+  const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
+
+  const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
+
+  const okta: OktaClientFactory = createOktaClientFactory({
+    ...resolverFromEnv(config),
+    registry,
+    logger,
+    redis,
+    // Validation is interactive: a short retry budget keeps a dead Okta from holding the request.
+    retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
+    timeouts: { headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000, connectTimeoutMs: 5000 },
+    ...overrides.okta,
+  });
+
+  const deps: ConnectionDeps = {
+    db,
+    secrets,
+    okta,
+    topics,
+    clock: overrides.clock ?? systemClock,
+    random: overrides.random ?? Math.random,
+    logger,
+    settings: {
+      allowCustomDomains: config.OKTA_ALLOW_CUSTOM_DOMAINS,
+      syncIntervalSeconds: config.SYNC_INTERVAL_SECONDS,
+      jitterRatio: config.SYNC_JITTER_RATIO,
+      rateLimitShare: {
+        min: config.CONNECTION_RATE_LIMIT_SHARE_MIN,
+        max: config.CONNECTION_RATE_LIMIT_SHARE_MAX,
+      },
+      stale: {
+        staleAfterMs: staleAfterMs(config),
+        runningStaleAfterMs: config.RUNNING_STALE_AFTER_SECONDS * 1000,
+      },
+    },
+  };
+
+  const scheduler = new SyncScheduler(deps, {
+    tickMs: config.SCHEDULER_TICK_MS,
+    batch: config.SCHEDULER_BATCH,
+    logger,
+  });
+
+  const app = await buildApp({ config, deps, logger, registry, redis });
+  await registerInfrastructure(app, { config, db, redis, logger, registry }, overrides.wrapSend);
+  const { kafka, outboxRelay: relay } = app;
+
+  let consumer: ConsumerRunner | undefined;
+  return {
+    config,
+    app,
+    deps,
+    db,
+    redis,
+    kafka: kafka.client,
+    producer: kafka.producer,
+    relay,
+    scheduler,
+    registry,
+    logger,
+    async start() {
+      await migrateToLatest(db, migrations, config.DB_SCHEMA);
+      await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
+      await kafka.ensureTopics(topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }));
+      if (overrides.relay !== false) await relay.start();
+      if (overrides.consumer !== false) {
+        consumer = await runConsumer({
+          kafka: kafka.client,
+          groupId: `${config.KAFKA_GROUP_PREFIX}connection-service.sync-status`,
+          topics: [topics.syncStatus],
+          dlqTopic: topics.dlq,
+          logger,
+          metricsRegistry: registry,
+          handlers: {
+            'sync.started': (event) => handleSyncStatus({ db, logger }, event),
+            'sync.completed': (event) => handleSyncStatus({ db, logger }, event),
+            'sync.failed': (event) => handleSyncStatus({ db, logger }, event),
+          },
+        });
+      }
+      if (overrides.scheduler !== false) scheduler.start();
+    },
+    async stop() {
+      await scheduler.stop();
+      await consumer?.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
+      await relay.stop();
+      await okta.close();
+      // Closes the HTTP server, then the Kafka clients, Redis and Postgres (the plugins' onClose).
+      await app.close();
+    },
+  };
+}
