@@ -2,7 +2,7 @@
 // share travels in sync.requested (ingest applies it through the shared Redis budget: the
 // okta-client test "a connection's lower share holds across two replicas" proves the calls).
 import t from 'tap';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 const base = '/v1/integrations/okta/connections';
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { scheduleDueSyncs } from '../src/domain/sync-scheduler.js';
-import { startHarness } from './harness.js';
+import { startHarness } from './fixtures/harness.js';
 
 t.test('one scheduler round serves every tenant with due connections', async (t) => {
   const h = await startHarness(t);
