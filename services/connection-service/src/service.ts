@@ -117,6 +117,10 @@ export async function createService(
       allowCustomDomains: config.OKTA_ALLOW_CUSTOM_DOMAINS,
       syncIntervalSeconds: config.SYNC_INTERVAL_SECONDS,
       jitterRatio: config.SYNC_JITTER_RATIO,
+      rateLimitShare: {
+        min: config.CONNECTION_RATE_LIMIT_SHARE_MIN,
+        max: config.CONNECTION_RATE_LIMIT_SHARE_MAX,
+      },
       stale: {
         staleAfterMs: staleAfterMs(config),
         runningStaleAfterMs: config.RUNNING_STALE_AFTER_SECONDS * 1000,

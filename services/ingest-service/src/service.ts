@@ -95,7 +95,9 @@ export async function createService(
       redisKeyPrefix: config.REDIS_KEY_PREFIX,
       registry,
       share: config.OKTA_BUCKET_SHARE,
+      ceiling: config.OKTA_CEILING,
       maxInFlight: config.OKTA_MAX_IN_FLIGHT,
+      maxInFlightTotal: config.OKTA_MAX_IN_FLIGHT_TOTAL,
       pacer: { windowMs: config.OKTA_RATE_WINDOW_MS },
       retry: {
         maxAttempts: config.OKTA_MAX_ATTEMPTS,
@@ -119,6 +121,7 @@ export async function createService(
     okta,
     ...(overrides.workerId ? { workerId: overrides.workerId } : {}),
     concurrency: config.SYNC_CONCURRENCY,
+    longSlots: { afterMs: config.SYNC_LONG_AFTER_MS, slots: config.SYNC_LONG_SLOTS },
     pollMs: config.SYNC_POLL_MS,
     progressIntervalMs: config.SYNC_PROGRESS_INTERVAL_MS,
   });
