@@ -11,7 +11,7 @@ import Fastify, {
 } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AuthOptions } from './auth.js';
-import { problemClientErrorHandler } from './client-error.js';
+import { problemClientErrorHandler, problemFrameworkErrors } from './edge-errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
 import { rejectUnsafeInput } from './input-guard.js';
@@ -65,6 +65,7 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
     loggerInstance: options.logger as FastifyBaseLogger,
     requestIdHeader: 'x-request-id',
     clientErrorHandler: problemClientErrorHandler,
+    frameworkErrors: problemFrameworkErrors,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as HttpApp;

@@ -40,3 +40,17 @@ t.test('an over-long request line or header is a 431 problem+json', async (t) =>
     t.type(body.instance, 'string');
   }
 });
+
+t.test('a path parameter beyond maxParamLength is a 414 problem+json, a bad escape a 400', async (t) => {
+  const { app } = await testApp(t);
+  app.get('/things/:id', async () => ({ ok: true }));
+  const long = await app.inject({ method: 'GET', url: `/things/${'x'.repeat(500)}` });
+  t.equal(long.statusCode, 414);
+  t.match(long.headers['content-type'], /^application\/problem\+json/);
+  t.match(long.json(), { status: 414, code: 'PATH_PARAMETER_TOO_LONG' });
+  t.ok(long.json().instance.length <= 200, 'the path is not echoed whole');
+  const bad = await app.inject({ method: 'GET', url: '/things/%E0%A4%A' });
+  t.equal(bad.statusCode, 400);
+  t.match(bad.headers['content-type'], /^application\/problem\+json/);
+  t.match(bad.json(), { status: 400, code: 'MALFORMED_URL' });
+});

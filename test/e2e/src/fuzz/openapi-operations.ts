@@ -105,7 +105,12 @@ function queryArbitrary(op: Operation): Arbitrary<Array<[string, string]>> {
     const value =
       p.name === 'cursor'
         ? fc.oneof(badCursors, validValue(p.schema))
-        : fuzzValue(p.schema).map(stringifyQueryValue);
+        : fc
+            .oneof(
+              { weight: 3, arbitrary: validValue(p.schema) },
+              { weight: 1, arbitrary: fuzzValue(p.schema) },
+            )
+            .map(stringifyQueryValue);
     // Absent, present once, or repeated (an array where the schema expects one value).
     return fc.oneof(
       { weight: 3, arbitrary: fc.constant([] as Array<[string, string]>) },

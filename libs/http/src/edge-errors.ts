@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
 
 /** What Node's HTTP parser refuses before fastify sees a request, as the status it answers. */
@@ -35,4 +36,41 @@ export function problemClientErrorHandler(err: Error & { code?: string }, socket
     );
   }
   socket.destroy();
+}
+
+/**
+ * Fastify's frameworkErrors: a path parameter beyond maxParamLength (414) or a path that is not
+ * valid percent-encoding (400), refused by the router before any route runs, answered as
+ * problem+json (fastify's default writes application/json and quotes the whole path).
+ */
+export function problemFrameworkErrors(
+  error: Error & { code?: string; statusCode?: number },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_BAD_URL' ? 400 : 503;
+  const code =
+    status === 414
+      ? 'PATH_PARAMETER_TOO_LONG'
+      : status === 400
+        ? 'MALFORMED_URL'
+        : 'ROUTE_CONSTRAINT_UNAVAILABLE';
+  const detail =
+    status === 414
+      ? 'A path parameter is longer than any id.'
+      : status === 400
+        ? 'The path is not valid percent-encoding.'
+        : 'The request could not be routed; try again later.';
+  void reply
+    .code(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({
+      type: `https://appgov.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      code,
+      detail,
+      instance: (request.url.split('?')[0] ?? '').slice(0, 200),
+    });
 }
