@@ -253,7 +253,7 @@ export function invalidValue(schema: Schema, depth = 0): Arbitrary<unknown> {
 /** Mostly edge and hostile values, some valid ones so the deeper code paths run too. */
 export function fuzzValue(schema: Schema): Arbitrary<unknown> {
   return fc.oneof(
-    { weight: 2, arbitrary: validValue(schema) },
-    { weight: 3, arbitrary: invalidValue(schema) },
+    { weight: 1, arbitrary: validValue(schema) },
+    { weight: 1, arbitrary: invalidValue(schema) },
   );
 }
