@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor, NotificationDb, NotificationTrx } from './db.js';
+import { afterCursor, type PageRequest, pageKey } from './keyset-page.js';
 import type { DeliveryStatus, WebhookFormat } from './notification.table.js';
 
 /** A webhook as the API shows it (never the secret). */
@@ -89,14 +90,14 @@ export async function createWebhook(
   return toView(row);
 }
 
-export async function listWebhooks(db: Executor, tenantId: string): Promise<WebhookView[]> {
-  const rows = await db
-    .selectFrom('webhooks')
-    .select(viewColumns)
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+export async function listWebhooks(
+  db: Executor,
+  tenantId: string,
+  page: PageRequest = { limit: 1000 },
+): Promise<WebhookView[]> {
+  let query = db.selectFrom('webhooks').select(viewColumns).where('tenant_id', '=', tenantId);
+  if (page.after) query = query.where(afterCursor(page.after));
+  const rows = await query.orderBy(pageKey).orderBy('id').limit(page.limit).execute();
   return rows.map(toView);
 }
 
