@@ -16,6 +16,13 @@ export const ConfigSchema = Type.Object({
   SMTP_PORT: Type.Integer({ default: 587, minimum: 1, maximum: 65535 }),
   /** true: implicit TLS (port 465); false: STARTTLS when the server offers it. */
   SMTP_SECURE: Type.Boolean({ default: false }),
+  /** true: STARTTLS is required; a server that does not offer it is not sent any mail. */
+  SMTP_REQUIRE_TLS: Type.Boolean({ default: false }),
+  /**
+   * Finding 5: plaintext SMTP to a host other than loopback is refused at start; true allows it
+   * explicitly (a relay on a trusted private link).
+   */
+  SMTP_ALLOW_PLAINTEXT: Type.Boolean({ default: false }),
   SMTP_USER: Type.Optional(Type.String()),
   SMTP_PASSWORD: Type.Optional(Secret()),
   /**

@@ -10,7 +10,7 @@ import { enqueueEmail } from './email-queue.repository.js';
 import { renderWebhookDisabled } from './email-templates.js';
 import type { NotificationMetrics } from './notification.metrics.js';
 import { PollLoop } from './poll-loop.js';
-import { type BrandingDefaults, brandingOf } from './settings.repository.js';
+import { type BrandingDefaults, mailBranding } from './settings.repository.js';
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
@@ -307,7 +307,7 @@ export class WebhookDispatcher {
             })
             .where('id', '=', d.webhookId)
             .execute();
-          const branding = await brandingOf(trx, hook.tenant_id, this.#o.branding);
+          const branding = mailBranding(this.#o.branding);
           await enqueueEmail(trx, {
             tenantId: hook.tenant_id,
             dedupeKey: `webhook-disabled:${d.webhookId}:${d.id}`,
