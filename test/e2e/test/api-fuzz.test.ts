@@ -10,10 +10,7 @@
 //
 // FUZZ_SEED replays a run (the seed is printed at the start and in every failure); FUZZ_RUNS sets
 // the number of requests per operation.
-import { deleteTopicsWithPrefix } from '@appgov/kafka';
-import { startOktaSimulator } from '@appgov/okta-simulator';
-import { dropSchemasWithPrefix, mintJwt, testEnv, uniqueName } from '@appgov/testing';
-import { startVaultSimulator } from '@appgov/vault-simulator';
+import { mintJwt, uniqueName } from '@appgov/testing';
 import fc from 'fast-check';
 import t from 'tap';
 import {
@@ -25,21 +22,13 @@ import {
   requestArbitrary,
 } from '../src/fuzz/openapi-operations.js';
 import { ResponseConformance } from '../src/fuzz/response-conformance.js';
-import {
-  freeServicePorts,
-  SERVICE_NAMES,
-  type ServiceName,
-  type ServiceProcess,
-  serviceEnv,
-  startService,
-  startSmtpCatcher,
-} from '../src/index.js';
+import { startLocalStack } from '../src/local-stack.js';
+import { SERVICE_NAMES, type ServiceName } from '../src/service-process.js';
 
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const runs = Number(process.env.FUZZ_RUNS ?? 60);
 t.comment(`api fuzz: FUZZ_SEED=${seed} FUZZ_RUNS=${runs}`);
 
-const { KAFKA_BROKERS } = testEnv();
 const prefix = uniqueName('fuzz')
   .toLowerCase()
   .replace(/[^a-z0-9]/g, '');
@@ -47,10 +36,6 @@ const domain = `${prefix}.okta.com`;
 const ownDomain = `${prefix}-own.okta.com`;
 const tenant = `tenant-${prefix}`;
 const bystander = `bystander-${prefix}`;
-t.teardown(async () => {
-  await deleteTopicsWithPrefix(KAFKA_BROKERS, `${prefix}.`);
-  await dropSchemasWithPrefix(`${prefix}_`);
-});
 
 /** Creation first (so later operations see real ids), deletion last. */
 function methodOrder(op: Operation): number {
@@ -59,47 +44,17 @@ function methodOrder(op: Operation): number {
 
 t.test('every operation of every service answers as its document says', async (t) => {
   const started = Date.now();
-  const okta = await startOktaSimulator({
+  const stack = await startLocalStack(t, {
+    prefix,
     orgs: [
       { domain, size: 'tiny', seed: 13 },
       { domain: ownDomain, size: 'tiny', seed: 14 },
     ],
+    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
   });
-  t.teardown(() => okta.close());
-  const vault = await startVaultSimulator();
-  t.teardown(() => vault.close());
-  const smtp = await startSmtpCatcher();
-  t.teardown(() => smtp.close());
-  const ports = await freeServicePorts();
-  const endpoints = {
-    prefix,
-    oktaPort: okta.port,
-    vaultUrl: vault.url,
-    vaultToken: vault.rootToken,
-    smtpPort: smtp.smtpPort,
-    ports,
-  };
-  const procs = {} as Record<ServiceName, ServiceProcess>;
-  t.teardown(async () => {
-    for (const name of [...SERVICE_NAMES].reverse()) await procs[name]?.stop();
-  });
-  for (const name of SERVICE_NAMES) {
-    procs[name] = await startService({
-      name,
-      port: ports[name],
-      env: {
-        ...serviceEnv(name, endpoints),
-        SYNC_INTERVAL_SECONDS: '3600',
-        RATE_LIMIT_PER_MINUTE: '1000000',
-        LOG_LEVEL: 'warn',
-      },
-      readyTimeoutMs: 90_000,
-    });
-  }
-  const exitedEarly: string[] = [];
-  for (const name of SERVICE_NAMES) void procs[name].exited.then(() => exitedEarly.push(name));
-  const urlOf = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
-  t.comment(`stack up in ${Date.now() - started} ms`);
+  const { okta, urlOf } = stack;
+  const exitedEarly = stack.exited;
+  t.comment(`stack up in ${stack.startupMs} ms`);
 
   const tokens: Record<Role, string | undefined> = {
     admin: await mintJwt({ sub: 'fuzz-admin', email: `admin@${prefix}.example`, tenant, roles: ['admin'] }),
