@@ -27,6 +27,7 @@ import { SERVICE_NAMES, type ServiceName } from '../src/service-process.js';
 
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const runs = Number(process.env.FUZZ_RUNS ?? 60);
+t.setTimeout(300_000);
 t.comment(`api fuzz: FUZZ_SEED=${seed} FUZZ_RUNS=${runs}`);
 
 const prefix = uniqueName('fuzz')

@@ -10,6 +10,7 @@ import t from 'tap';
 import { startLocalStack } from '../src/local-stack.js';
 
 const ATTEMPTS = Number(process.env.ABUSE_ATTEMPTS ?? 1000);
+t.setTimeout(300_000);
 const prefix = uniqueName('abuse')
   .toLowerCase()
   .replace(/[^a-z0-9]/g, '');
@@ -105,6 +106,8 @@ t.test("tenant B's abuse leaves tenant A's sync, breaker and webhook unchanged",
       syncId: string;
       outcome: string;
       durationMs: number | null;
+      requestedAt: string;
+      startedAt: string | null;
       finishedAt: string | null;
     }>;
   const finished = (id: string, token: string, syncId: string) =>
@@ -146,6 +149,15 @@ t.test("tenant B's abuse leaves tenant A's sync, breaker and webhook unchanged",
     const latencyMs = arrived - new Date(run.finishedAt as string).getTime();
     const breakers = await openBreakers();
     t.equal(breakers, 0, `${label}: no Okta breaker open or half-open`);
+    const ingestMetrics = await (await fetch(`${stack.urlOf('ingest-service')}/metrics`)).text();
+    const throttled = [...ingestMetrics.matchAll(/^appgov_okta_429_total\{[^}]*\} (\d+)/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+    const queuedMs = new Date(run.startedAt as string).getTime() - new Date(run.requestedAt).getTime();
+    t.comment(
+      `${label}: A's sync queued ${queuedMs} ms before it started; Okta 429s seen by ingest so far: ${throttled}`,
+    );
     return { syncMs: run.durationMs, webhookLatencyMs: latencyMs, openBreakers: breakers };
   };
 
