@@ -7,3 +7,4 @@ export * from './plugins/kafka.plugin.js';
 export * from './plugins/outbox-relay.plugin.js';
 export * from './plugins/readiness.plugin.js';
 export * from './plugins/redis.plugin.js';
+export * from './run-service-process.js';
