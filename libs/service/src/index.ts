@@ -3,6 +3,7 @@ export * from './clock.js';
 export * from './outbox/enqueue-events.js';
 export * from './outbox/kafka-outbox-sender.js';
 export * from './plugins/db.plugin.js';
+export * from './plugins/infrastructure.js';
 export * from './plugins/kafka.plugin.js';
 export * from './plugins/outbox-relay.plugin.js';
 export * from './plugins/readiness.plugin.js';
