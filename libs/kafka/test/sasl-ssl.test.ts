@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { topicSpecs } from '@appgov/contracts';
 import { logLevel } from 'kafkajs';
@@ -93,7 +94,7 @@ t.test('a wrong password and an untrusted CA are refused', async (t) => {
 t.test('the create-topics command reaches the SASL_SSL listener with the services variables', async (t) => {
   const prefix = unique('test.create-topics');
   const s = secured('scram-sha-512');
-  const { stdout } = await runNode(['dist/src/create-topics.js'], {
+  const { stdout } = await runNode([fileURLToPath(new URL('../src/create-topics.js', import.meta.url))], {
     ...process.env,
     KAFKA_BROKERS: s.KAFKA_BROKERS,
     KAFKA_SSL: 'true',
