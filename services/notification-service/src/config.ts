@@ -62,6 +62,8 @@ export const ConfigSchema = Type.Object({
   SENDER_LEASE_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   /** Dedupe rows older than this are pruned; longer than any topic's retention (30 days). */
   PROCESSED_EVENTS_RETENTION_DAYS: Type.Integer({ default: 35, minimum: 1 }),
+  /** Finding 11: finished webhook deliveries (and their attempts) are kept this long, then pruned. */
+  WEBHOOK_DELIVERY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
 });
 
 /** notification-service configuration. */

@@ -24,6 +24,7 @@ import { notificationMetrics } from './domain/notification.metrics.js';
 import type { NotificationDatabase } from './domain/notification.table.js';
 import { type ProcessorDeps, pruneProcessedEvents } from './domain/notification-processor.js';
 import { assertSmtpTransportSecure } from './domain/smtp-transport-policy.js';
+import { pruneDeliveryLog } from './domain/webhook.repository.js';
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { moveLegacyWebhookSecrets, WebhookSecrets } from './domain/webhook-secrets.js';
 import { notificationMigrations } from './migrations/index.js';
@@ -202,6 +203,13 @@ export async function createService(
         pruneProcessedEvents(db, before).then(
           (n) => n > 0 && logger.info({ pruned: n }, 'pruned old dedupe rows'),
           (error: unknown) => logger.warn({ err: error }, 'pruning dedupe rows failed'),
+        );
+        const logBefore = new Date(
+          clock.now().getTime() - config.WEBHOOK_DELIVERY_RETENTION_DAYS * 86_400_000,
+        );
+        pruneDeliveryLog(db, logBefore).then(
+          (n) => n > 0 && logger.info({ pruned: n }, 'pruned old webhook deliveries'),
+          (error: unknown) => logger.warn({ err: error }, 'pruning webhook deliveries failed'),
         );
       };
       pruneTimer = setInterval(() => {

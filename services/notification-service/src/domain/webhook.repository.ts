@@ -409,3 +409,17 @@ export async function listDeliveries(
       })),
   }));
 }
+
+/**
+ * Finding 11: deletes finished deliveries (delivered or failed) completed before `before`, their
+ * attempts with them (cascade), so the delivery log of a busy webhook does not grow forever.
+ * Pending deliveries stay, however old.
+ */
+export async function pruneDeliveryLog(db: Executor, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_deliveries')
+    .where('status', '<>', 'pending')
+    .where('completed_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
