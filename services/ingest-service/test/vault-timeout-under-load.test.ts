@@ -5,8 +5,11 @@
 // checkpoint once Vault answers, as it does for Kafka, Postgres and Redis.
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Socket } from 'node:net';
-import { waitFor } from '@appgov/testing';
+import { createDb } from '@appgov/db';
+import { testEnv, waitFor } from '@appgov/testing';
 import t, { type Test } from 'tap';
+import type { IngestDatabase } from '../src/domain/ingest.tables.js';
+import { insertJob } from '../src/domain/sync-job.repository.js';
 import { Collector, requestSync, setupEnv, startService } from './fixtures/harness.js';
 
 const DOMAIN = `vault-slow-${randomUUID().slice(0, 8)}.okta.com`;
@@ -42,6 +45,11 @@ async function hangingProxy(t: Test, target: URL) {
     url: `http://127.0.0.1:${port}`,
     get hung() {
       return hung;
+    },
+    hang() {
+      hang = true;
+      // Kept-alive connections would still forward: close them, so the next call meets the hang.
+      for (const s of sockets) s.destroy();
     },
     answer() {
       hang = false;
@@ -82,4 +90,48 @@ t.test('a Vault read timing out pauses the sync, never ends it internal', async 
   t.equal(end.type, 'sync.completed', 'the sync resumes and completes once Vault answers');
   t.same(collector.of(syncId, 'sync.failed'), [], 'and never failed');
   t.equal(await internalFailures(service), 0);
+
+  // The outage budget counted attempts, and attempts also grow when a starved replica loses its
+  // lease and another resumes the sync: such a sync ended `internal` on its first outage.
+  await t.test('a sync resumed many times (lease losses) still pauses on an outage', async (t) => {
+    const db = createDb<IngestDatabase>({ connectionString: testEnv().DATABASE_URL, schema: e.schema });
+    t.teardown(() => db.destroy());
+    proxy.hang();
+    const resumedId = randomUUID();
+    const connectionId = randomUUID();
+    await e.store.putOktaToken('tenant-a', connectionId, org.token);
+    await db.transaction().execute(async (trx) => {
+      await insertJob(trx, {
+        syncId: resumedId,
+        connectionId,
+        tenantId: 'tenant-a',
+        domain: DOMAIN,
+        trigger: 'schedule',
+      });
+      // Twelve earlier claims, none of them ended by an outage.
+      await trx.updateTable('sync_jobs').set({ attempts: 12 }).where('sync_id', '=', resumedId).execute();
+    });
+    await waitFor(() => e.logs.some((l) => l.includes(resumedId) && l.includes('sync paused')), {
+      timeoutMs: 60_000,
+      description: 'the resumed sync pauses on the Vault timeout',
+    });
+    t.same(collector.of(resumedId, 'sync.failed'), [], 'no sync.failed');
+    proxy.answer();
+    await waitFor(
+      async () => {
+        const row = await db
+          .selectFrom('sync_jobs')
+          .select(['state', 'reason_code', 'outage_pauses'])
+          .where('sync_id', '=', resumedId)
+          .executeTakeFirst();
+        return row && row.state !== 'running' && row.state !== 'queued' ? row : undefined;
+      },
+      { timeoutMs: 90_000, description: 'the resumed sync ends' },
+    ).then((row) => {
+      t.equal(row.state, 'done', 'it completes once Vault answers');
+      t.equal(row.reason_code, null);
+      t.ok(row.outage_pauses >= 1, `its pauses are counted (${row.outage_pauses})`);
+    });
+    t.equal(await internalFailures(service), 0, 'no internal failure counted');
+  });
 });

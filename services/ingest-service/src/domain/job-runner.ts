@@ -22,13 +22,18 @@ import {
   lockClaimable,
   lockOwnRunningJob,
   markRunning,
+  notePause,
   requeue,
   type SyncJob,
 } from './sync-job.repository.js';
 import { freeSlots } from './sync-slots.js';
 
-/** Attempts after which an outage fails the sync instead of pausing it (a long outage surfaces as a failure). */
-const MAX_OUTAGE_ATTEMPTS = 10;
+/**
+ * Outage pauses after which an outage fails the sync instead of pausing it (a long outage surfaces
+ * as a failure). Pauses, not attempts: a replica starved of CPU loses leases and another resumes its
+ * syncs, which adds attempts without any outage (issue 16).
+ */
+const MAX_OUTAGE_PAUSES = 10;
 
 export interface JobRunnerDeps extends SyncEngineDeps {
   clock: Clock;
@@ -264,10 +269,14 @@ export class JobRunner {
         log.info('sync handed back for another worker (shutdown)');
       } else if (error instanceof JobStop && error.kind === 'lease_lost') {
         log.warn('sync lease lost; another worker owns this sync');
-      } else if (isTransientOutage(error) && job.attempts < MAX_OUTAGE_ATTEMPTS) {
+      } else if (isTransientOutage(error) && job.outagePauses < MAX_OUTAGE_PAUSES) {
         // Kafka, Postgres, Redis or Vault went away or did not answer in time (SPEC §11): leave the job running without a heartbeat, as a
         // crashed worker would; once the heartbeat is stale any replica resumes it from its checkpoint (I7).
-        log.warn({ err: error }, 'sync paused: infrastructure unavailable; it resumes from its checkpoint');
+        await notePause(this.#d.db, job.syncId, this.workerId).catch(() => {});
+        log.warn(
+          { err: error, pauses: job.outagePauses + 1 },
+          'sync paused: infrastructure unavailable; it resumes from its checkpoint',
+        );
       } else {
         const failure = failureOf(error);
         const cancelled = failure.reasonCode === 'cancelled';
