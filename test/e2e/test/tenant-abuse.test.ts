@@ -130,6 +130,7 @@ t.test("tenant B's abuse leaves tenant A's sync, breaker and webhook unchanged",
     }
     return open;
   };
+  let lastCalls = { calls: 0, seconds: 0 };
   /** One measured sync of A: its duration and how long after it finished A's webhook arrived. */
   const measureA = async (label: string) => {
     const requested = await waitFor(
@@ -153,6 +154,18 @@ t.test("tenant B's abuse leaves tenant A's sync, breaker and webhook unchanged",
     const throttled = [...ingestMetrics.matchAll(/^appgov_okta_429_total\{[^}]*\} (\d+)/gm)].reduce(
       (n, m) => n + Number(m[1]),
       0,
+    );
+    const sum = (name: string) =>
+      [...ingestMetrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'gm'))].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
+    const calls = sum('appgov_okta_call_duration_seconds_count');
+    const seconds = sum('appgov_okta_call_duration_seconds_sum');
+    const callWindow = { calls: calls - lastCalls.calls, seconds: seconds - lastCalls.seconds };
+    lastCalls = { calls, seconds };
+    t.comment(
+      `${label}: ingest's Okta calls in this sync: ${callWindow.calls}, mean ${Math.round((1000 * callWindow.seconds) / Math.max(1, callWindow.calls))} ms each`,
     );
     const queuedMs = new Date(run.startedAt as string).getTime() - new Date(run.requestedAt).getTime();
     t.comment(
