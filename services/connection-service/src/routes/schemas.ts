@@ -192,6 +192,12 @@ export const PageQuery = Type.Object({
 
 export const SyncsQuery = PageQuery;
 
+/** The connection list's page: by default as many as the default quota, so a client that never pages sees them all. */
+export const ConnectionsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 100 }),
+  cursor: Cursor,
+});
+
 /** A page of `item`: `nextCursor` is null on the last page. */
 export function pageOf<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
