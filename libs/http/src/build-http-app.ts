@@ -19,7 +19,7 @@ import { completeContract } from './openapi-contract.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { httpMetricsPlugin } from './plugins/http-metrics.plugin.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, toProblem } from './problem-details.js';
-import { type RateLimitOptions, registerTenantRateLimit } from './rate-limit.js';
+import { type RateLimitOptions, rateLimitFailure, registerTenantRateLimit } from './rate-limit.js';
 
 /** The fastify instance services get: TypeBox schemas type their handlers. */
 export type HttpApp = FastifyInstance<
@@ -74,7 +74,8 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
   app.addSchema(ProblemSchema);
 
   app.setErrorHandler((error, request, reply) => {
-    const { problem, retryAfterSeconds } = toProblem(error, request.url.split('?')[0] ?? request.url);
+    const answered = rateLimitFailure(request, error) ?? error;
+    const { problem, retryAfterSeconds } = toProblem(answered, request.url.split('?')[0] ?? request.url);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     // Finding 13: a parser or validation error's message can quote the input (a token); log its code only.
     else if (!(error instanceof AppError))

@@ -1,4 +1,4 @@
-import { freePort } from '@appgov/testing';
+import { freePort, testEnv, uniqueName } from '@appgov/testing';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { requireRole } from '../src/index.js';
@@ -24,4 +24,29 @@ t.test('rate limiting fails open when Redis is down (finding 11)', async (t) => 
   const res = await app.inject({ url: '/things', headers: viewer });
   t.equal(res.json().code, 'RATE_LIMIT_UNAVAILABLE');
   t.match(String(res.headers['content-type']), 'application/problem+json');
+});
+
+t.test('rate limiting fails open when Redis answers its commands with errors (finding 11)', async (t) => {
+  // Redis connected, but the limiter's command fails: its counter key holds a list (WRONGTYPE),
+  // as a misbehaving or read-only Redis answers while the connection itself stays up.
+  const redis = new Redis(testEnv().REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  t.teardown(() => redis.quit());
+  const redisKeyPrefix = `${uniqueName('rl-error')}:`;
+  const { app } = await testApp(t, { redis, redisKeyPrefix, rateLimit: { perMinute: 5 } });
+  app.get('/things', { preHandler: requireRole('viewer') }, async () => ({ ok: true }));
+  const key = `${redisKeyPrefix}ratelimit:tenant-a`;
+  await redis.rpush(key, 'not-a-counter');
+  t.teardown(() => redis.del(key));
+  const viewer = await bearer('tenant-a', ['viewer']);
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i++)
+    statuses.push((await app.inject({ url: '/things', headers: viewer })).statusCode);
+  t.same(statuses, Array(10).fill(503), 'refused while the limit cannot be counted');
+  const res = await app.inject({ url: '/things', headers: viewer });
+  t.equal(res.json().code, 'RATE_LIMIT_UNAVAILABLE');
+  t.match(String(res.headers['content-type']), 'application/problem+json');
+  // Another tenant, whose counter works, is served and counted as before.
+  const other = await bearer('tenant-b', ['viewer']);
+  t.equal((await app.inject({ url: '/things', headers: other })).statusCode, 200);
 });
