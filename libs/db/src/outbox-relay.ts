@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '@appgov/errors';
 import { type AppLogger, defineCounter, defineGauge, type Registry } from '@appgov/telemetry';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
@@ -222,16 +224,15 @@ export class OutboxRelay {
       const delay =
         failures === 0
           ? this.#pollIntervalMs
-          : Math.min(this.#pollIntervalMs * 2 ** Math.min(failures, 10), this.#maxBackoffMs);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, delay);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        // While backing off after a failure, a new row is no reason to hammer a dead broker.
-        this.#wake = failures === 0 ? done : () => (this.#running ? undefined : done());
-      });
+          : backoffDelayMs(failures, {
+              baseMs: 2 * this.#pollIntervalMs,
+              maxMs: this.#maxBackoffMs,
+              jitter: 'none',
+            });
+      const wake = new AbortController();
+      // While backing off after a failure, a new row is no reason to hammer a dead broker.
+      this.#wake = failures === 0 ? () => wake.abort() : () => (this.#running ? undefined : wake.abort());
+      await sleep(delay, undefined, { signal: wake.signal }).catch(() => undefined);
       this.#wake = undefined;
     }
   }

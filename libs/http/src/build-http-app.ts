@@ -15,7 +15,7 @@ import { type AuthOptions, bearerToken, createTokenVerifier } from './auth.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, toProblem } from './problem-details.js';
-import { enforceRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { type RateLimitOptions, registerTenantRateLimit } from './rate-limit.js';
 
 /** The fastify instance services get: TypeBox schemas type their handlers. */
 export type HttpApp = FastifyInstance<
@@ -98,21 +98,15 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 
-  const authenticate: onRequestHookHandler = async (request, reply) => {
+  const authenticate: onRequestHookHandler = async (request) => {
     const token = bearerToken(request);
     if (token === undefined) return;
     request.auth = await verify(token);
-    if (options.redis && options.rateLimit) {
-      try {
-        await enforceRateLimit(options.redis, keyPrefix, request.auth.tenant, options.rateLimit, reply);
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        // Redis down: serving beats refusing everyone; the limit resumes when Redis is back.
-        request.log.warn({ err: error }, 'rate limit unavailable');
-      }
-    }
   };
   app.addHook('onRequest', authenticate);
+  if (options.redis && options.rateLimit) {
+    await registerTenantRateLimit(app, options.redis, keyPrefix, options.rateLimit);
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(

@@ -1,5 +1,6 @@
 import { RateLimitedError } from '@appgov/errors';
-import type { FastifyReply } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 
 /** Per-tenant request budget. */
@@ -10,31 +11,31 @@ export interface RateLimitOptions {
 }
 
 /**
- * Fixed-window counter per tenant in Redis (INCR, PEXPIRE on the first hit). Throws
- * RateLimitedError `RATE_LIMITED` with the time left in the window once the budget is spent.
+ * Counts authenticated requests per tenant in Redis with @fastify/rate-limit (a window starts at
+ * a tenant's first call). Once the budget is spent a request fails with RateLimitedError
+ * `RATE_LIMITED` carrying the time left in the window. Requests without a verified caller are not
+ * counted, so it must be registered after the onRequest hook that sets `request.auth`.
  */
-export async function enforceRateLimit(
+export async function registerTenantRateLimit(
+  app: FastifyInstance,
   redis: Redis,
   keyPrefix: string,
-  tenant: string,
   options: RateLimitOptions,
-  reply: FastifyReply,
 ): Promise<void> {
-  const windowMs = options.windowMs ?? 60_000;
-  const now = Date.now();
-  const window = Math.floor(now / windowMs);
-  const key = `${keyPrefix}ratelimit:${tenant}:${window}`;
-  const [[incrError, count] = [], [, ttl] = []] = (await redis.multi().incr(key).pttl(key).exec()) ?? [];
-  if (incrError) throw incrError;
-  if (typeof ttl === 'number' && ttl < 0) await redis.pexpire(key, windowMs);
-  const used = Number(count);
-  const remaining = Math.max(0, options.perMinute - used);
-  reply.header('x-ratelimit-limit', options.perMinute);
-  reply.header('x-ratelimit-remaining', remaining);
-  if (used > options.perMinute) {
-    const retryAfterMs = (window + 1) * windowMs - now;
-    throw new RateLimitedError('RATE_LIMITED', 'Too many requests for this tenant; slow down.', {
-      retryAfterMs,
-    });
-  }
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'onRequest',
+    max: options.perMinute,
+    timeWindow: options.windowMs ?? 60_000,
+    redis,
+    nameSpace: `${keyPrefix}ratelimit:`,
+    keyGenerator: (request) => request.auth?.tenant ?? '',
+    allowList: (request) => !request.auth,
+    // Redis down: serving beats refusing everyone; the limit resumes when Redis is back.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new RateLimitedError('RATE_LIMITED', 'Too many requests for this tenant; slow down.', {
+        retryAfterMs: context.ttl,
+      }),
+  });
 }

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TopicSpec } from '@appgov/contracts';
+import { type BackoffPolicy, backoffDelayMs } from '@appgov/errors';
 import type { Admin } from 'kafkajs';
 import { type KafkaLogger, silentLogger } from './kafka-logger.js';
 
@@ -70,6 +72,9 @@ const NOT_READY_YET = new Set([
   'NOT_LEADER_FOR_PARTITION',
 ]);
 
+// Polls for new topics' leaders from 50 ms, doubling to 1 s.
+const LEADER_POLL: BackoffPolicy = { baseMs: 50, maxMs: 1000, jitter: 'none' };
+
 /**
  * Waits until every partition of `topics` answers ListOffsets: on a KRaft broker a new topic is
  * first unknown, then has a leader in metadata that still answers NOT_LEADER_FOR_PARTITION.
@@ -77,7 +82,7 @@ const NOT_READY_YET = new Set([
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(topics);
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+  for (let tries = 1; ; tries++) {
     for (const topic of [...pending]) {
       try {
         await admin.fetchTopicOffsets(topic);
@@ -90,6 +95,6 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
     if (Date.now() > deadline) {
       throw new Error(`topics not ready after ${timeoutMs} ms: ${[...pending].join(', ')}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await sleep(backoffDelayMs(tries, LEADER_POLL));
   }
 }

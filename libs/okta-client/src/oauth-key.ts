@@ -1,8 +1,9 @@
 // The private key of an OAuth service app (private_key_jwt), parsed once with node:crypto. Okta
 // accepts RS256/384/512 and ES256/384/512 client assertions; Appgov signs RS256 with RSA keys and
 // ES256/384/512 with EC keys on P-256/P-384/P-521 (the hash follows the curve, RFC 7518 section 3.4).
-import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { InvalidInputError } from '@appgov/errors';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { OktaErrorCode } from './errors.js';
 
 /** JWS algorithms Appgov signs client assertions with. */
@@ -13,12 +14,6 @@ const EC_ALGORITHMS: Record<string, AssertionAlgorithm> = {
   'P-384': 'ES384',
   'P-521': 'ES512',
 };
-const HASHES: Record<AssertionAlgorithm, string> = {
-  RS256: 'sha256',
-  ES256: 'sha256',
-  ES384: 'sha384',
-  ES512: 'sha512',
-};
 
 /** Okta's key generator and its docs use 2048-bit RSA; shorter keys are refused as weak. */
 const MIN_RSA_BITS = 2048;
@@ -27,14 +22,12 @@ const MIN_RSA_BITS = 2048;
 export interface ServiceAppKey {
   readonly privateKey: KeyObject;
   readonly algorithm: AssertionAlgorithm;
-  /** Hash for node's `crypto.sign`. */
-  readonly hash: string;
   /** The `kid` to send: the one given, else the private JWK's own `kid`, else none. */
   readonly keyId: string | undefined;
   /** The public half as a JWK (what is registered with the Okta app). */
   readonly publicJwk: JsonWebKey;
   /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key: safe to show and log. */
-  readonly publicKeyFingerprint: string;
+  publicKeyFingerprint(): Promise<string>;
   /** The private key as PKCS#8 PEM, the one form it is stored in. */
   pkcs8Pem(): string;
 }
@@ -43,13 +36,9 @@ function invalidKey(message: string): InvalidInputError {
   return new InvalidInputError(OktaErrorCode.InvalidKey, message);
 }
 
-/** RFC 7638: SHA-256 over the required members in lexicographic order, base64url. */
-export function jwkThumbprint(jwk: JsonWebKey): string {
-  const members =
-    jwk.kty === 'RSA'
-      ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
-      : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
-  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+/** RFC 7638 JWK thumbprint (SHA-256, base64url) of a public or private key's JWK. */
+export function jwkThumbprint(jwk: JsonWebKey): Promise<string> {
+  return calculateJwkThumbprint(jwk as JWK, 'sha256');
 }
 
 function looksLikeJson(text: string): boolean {
@@ -134,10 +123,9 @@ export function parseServiceAppKey(input: string | JsonWebKey, keyId?: string): 
   return {
     privateKey,
     algorithm,
-    hash: HASHES[algorithm],
     keyId: kid,
     publicJwk: kid === undefined ? publicJwk : { ...publicJwk, kid },
-    publicKeyFingerprint: jwkThumbprint(publicJwk),
+    publicKeyFingerprint: () => jwkThumbprint(publicJwk),
     pkcs8Pem: () => privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
   };
 }

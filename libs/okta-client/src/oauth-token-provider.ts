@@ -3,7 +3,7 @@
 // (developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp). The token is cached until
 // shortly before it expires and fetched once for all concurrent callers. Neither the key, the
 // assertion nor the token ever enters a log line or an error.
-import { randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AppError,
   ForbiddenError,
@@ -13,6 +13,7 @@ import {
   UnauthorizedError,
   UpstreamUnavailableError,
 } from '@appgov/errors';
+import { SignJWT } from 'jose';
 import { type Dispatcher, request } from 'undici';
 import { classifyNetworkError, OktaErrorCode } from './errors.js';
 import type { OktaLogger } from './logger.js';
@@ -130,22 +131,18 @@ export class OAuthTokenProvider {
   }
 
   /** Builds and signs the client assertion (RFC 7523 section 3): iss = sub = client id, aud = the token URL. */
-  #assertion(): string {
+  #assertion(): Promise<string> {
     const { key, clientId } = this.#o;
     const iat = Math.floor(this.#now() / 1000);
-    const header = { alg: key.algorithm, typ: 'JWT', ...(key.keyId ? { kid: key.keyId } : {}) };
-    const claims = {
-      iss: clientId,
-      sub: clientId,
-      aud: this.#tokenUrl.href,
-      iat,
-      exp: iat + (this.#o.assertionLifetimeSeconds ?? 300),
-      jti: randomUUID(),
-    };
-    const input = `${b64(header)}.${b64(claims)}`;
-    // JWS ECDSA signatures are r||s (RFC 7518 section 3.4), not DER: ieee-p1363.
-    const signature = sign(key.hash, Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-    return `${input}.${signature.toString('base64url')}`;
+    return new SignJWT()
+      .setProtectedHeader({ alg: key.algorithm, typ: 'JWT', ...(key.keyId ? { kid: key.keyId } : {}) })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(this.#tokenUrl.href)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + (this.#o.assertionLifetimeSeconds ?? 300))
+      .setJti(randomUUID())
+      .sign(key.privateKey);
   }
 
   async #fetch(): Promise<CachedToken> {
@@ -155,7 +152,7 @@ export class OAuthTokenProvider {
       grant_type: 'client_credentials',
       scope: this.#o.scopes.join(' '),
       client_assertion_type: JWT_BEARER,
-      client_assertion: this.#assertion(),
+      client_assertion: await this.#assertion(),
     });
     const requestedAt = this.#now();
     const started = performance.now();
@@ -226,10 +223,6 @@ export class OAuthTokenProvider {
     );
     return token;
   }
-}
-
-function b64(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -2,7 +2,7 @@
 // retried with backoff (or until Reset after a 429) up to a bound. Paging follows only the URLs
 // Okta hands back, and only on the org's own origin (I3).
 import type { JsonWebKey } from 'node:crypto';
-import { AppError } from '@appgov/errors';
+import { AppError, backoffDelayMs } from '@appgov/errors';
 import { type Dispatcher, request } from 'undici';
 import type { OrgBreaker } from './breaker.js';
 import { classifyBucket } from './buckets.js';
@@ -31,7 +31,7 @@ import type {
 } from './okta-types.js';
 import type { OrgPacer } from './pacer.js';
 import { isConcurrencyLimit, parseRateLimit, waitAfter429Ms } from './rate-limit.js';
-import { abortError, backoffDelayMs, type RetryOptions, sleep } from './retry.js';
+import { abortError, type RetryOptions, retryBackoff, waitOrCancel } from './retry.js';
 
 /** An OAuth 2.0 service app authenticating with private_key_jwt (the client mints its own access tokens). */
 export interface OAuthServiceAppCredential {
@@ -399,14 +399,14 @@ export class OktaClient {
         if (!(err instanceof AppError) || !err.retryable || err.code === OktaErrorCode.CircuitOpen) throw err;
         if (attempt >= retry.maxAttempts) throw err;
         const retryAfter = (err as { retryAfterMs?: number }).retryAfterMs;
-        wait = retryAfter ?? backoffDelayMs(attempt, retry);
+        wait = retryAfter ?? backoffDelayMs(attempt, retryBackoff(retry));
         if (wait > retry.maxRateLimitWaitMs) throw err;
         logger?.debug(
           { domain: this.domain, bucket, path: ctx.path, code: err.code, attempt, waitMs: wait },
           'okta retry',
         );
       }
-      await sleep(wait, signal);
+      await waitOrCancel(wait, signal);
     }
   }
 
@@ -477,8 +477,7 @@ export class OktaClient {
       const wait = waitAfter429Ms(
         rl,
         retry.resetMarginMs,
-        backoffDelayMs(attempt, { baseDelayMs: retry.concurrencyBackoffMs, maxDelayMs: retry.maxDelayMs }) +
-          50,
+        backoffDelayMs(attempt, retryBackoff(retry, retry.concurrencyBackoffMs)) + 50,
       );
       // A bucket 429 closes the bucket for every caller (all replicas) until Reset.
       if (!concurrency && rl) await pacer.block(ctx.bucket, wait);

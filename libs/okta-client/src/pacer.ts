@@ -4,7 +4,7 @@
 import type { OktaBucket } from './buckets.js';
 import { type BudgetParams, type BudgetStore, MemoryBudgetStore } from './budget.js';
 import type { OktaLogger } from './logger.js';
-import { sleep } from './retry.js';
+import { waitOrCancel } from './retry.js';
 
 /** Pacer tuning. */
 export interface PacerOptions extends BudgetParams {
@@ -89,7 +89,7 @@ export class OrgPacer {
       const wait = await this.#storeCall((s) => s.acquire(this.#domain, bucket, this.#options));
       if (wait <= 0) break;
       // A little jitter keeps replicas that wake together from hammering the store in step.
-      await sleep(Math.min(wait, this.#options.maxPollMs) + Math.floor(Math.random() * 10), signal);
+      await waitOrCancel(Math.min(wait, this.#options.maxPollMs) + Math.floor(Math.random() * 10), signal);
     }
     // The bucket slot is taken before the in-flight slot so a slow bucket (apps) waiting for its
     // window never holds in-flight slots that other buckets could use.

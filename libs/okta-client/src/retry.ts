@@ -1,6 +1,7 @@
 // Bounded retries with full-jitter exponential backoff (AWS architecture blog, "Exponential
 // Backoff And Jitter"): spreading retries randomly keeps many replicas from retrying in lockstep.
-import { AppError, isRetryable } from '@appgov/errors';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError, type BackoffPolicy } from '@appgov/errors';
 
 /** Retry policy of the Okta client. */
 export interface RetryOptions {
@@ -28,31 +29,19 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRateLimitWaitMs: 120_000,
 };
 
-/** Full jitter: uniform in [0, min(max, base·2^(attempt−1))]; attempt counts from 1. */
-export function backoffDelayMs(
-  attempt: number,
-  opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+/** The backoff between retries of a failed call (no Retry-After), from `baseMs`. */
+export function retryBackoff(retry: RetryOptions, baseMs = retry.baseDelayMs): BackoffPolicy {
+  return { baseMs, maxMs: retry.maxDelayMs, jitter: 'full' };
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason when aborted first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms`, or rejects with OKTA_CALL_CANCELLED when `signal` aborts first. */
+export async function waitOrCancel(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    throw error;
+  }
 }
 
 /** The error a cancelled Okta call rejects with. */
@@ -61,15 +50,4 @@ export function abortError(signal: AbortSignal): AppError {
     retryable: false,
     cause: signal.reason,
   });
-}
-
-/** How long to wait before the next attempt after `error`, or undefined to stop retrying. */
-export type RetryDecision = (error: unknown, attempt: number) => number | undefined;
-
-/** A decision that retries retryable errors with jittered backoff up to `maxAttempts`. */
-export function defaultRetryDecision(opts: RetryOptions): RetryDecision {
-  return (error, attempt) => {
-    if (attempt >= opts.maxAttempts || !isRetryable(error)) return undefined;
-    return backoffDelayMs(attempt, opts);
-  };
 }

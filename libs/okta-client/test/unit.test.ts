@@ -1,8 +1,7 @@
-import type { AppError } from '@appgov/errors';
+import { type AppError, backoffDelayMs } from '@appgov/errors';
 import t from 'tap';
 import {
   acquireDecision,
-  backoffDelayMs,
   blockDecision,
   classifyBucket,
   classifyNetworkError,
@@ -99,7 +98,7 @@ t.test('reset math uses the Date header, not the local clock', async (t) => {
 });
 
 t.test('jittered exponential backoff stays within its bound', async (t) => {
-  const opts = { baseDelayMs: 100, maxDelayMs: 1000 };
+  const opts = { baseMs: 100, maxMs: 1000, jitter: 'full' as const };
   t.equal(
     backoffDelayMs(1, opts, () => 0.999),
     99,

@@ -9,7 +9,7 @@ import { startHarness } from './fixtures/harness.js';
 const base = '/v1/integrations/okta/connections';
 const ALL_SCOPES = [...OKTA_READ_SCOPES];
 
-function rsaKey(kid: string) {
+async function rsaKey(kid: string) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicJwk: JsonWebKey = { ...publicKey.export({ format: 'jwk' }), kid };
   return {
@@ -17,7 +17,7 @@ function rsaKey(kid: string) {
     privateJwk: { ...privateKey.export({ format: 'jwk' }), kid } as JsonWebKey,
     publicJwk,
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
-    thumbprint: jwkThumbprint(publicKey.export({ format: 'jwk' })),
+    thumbprint: await jwkThumbprint(publicKey.export({ format: 'jwk' })),
   };
 }
 
@@ -26,8 +26,8 @@ t.test('OAuth service-app connections (C11)', async (t) => {
   const acme = h.okta.sim.org('acme.okta.com');
   const globex = h.okta.sim.org('globex.okta.com');
   const initech = h.okta.sim.org('initech.oktapreview.com');
-  const keyA = rsaKey('appgov-a');
-  const keyB = rsaKey('appgov-b');
+  const keyA = await rsaKey('appgov-a');
+  const keyB = await rsaKey('appgov-b');
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecPrivateJwk = { ...ec.privateKey.export({ format: 'jwk' }), kid: 'ec-1' } as JsonWebKey;
 

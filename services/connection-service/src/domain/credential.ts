@@ -94,6 +94,7 @@ export async function prepareCredential(
   const scopes = oauth.scopes ? [...new Set([...oauth.scopes, VALIDATION_SCOPE])] : undefined;
   // The normalised PKCS#8 PEM is what is validated and stored, so ingest signs with the same bytes.
   const privateKey = key.pkcs8Pem();
+  const publicKeyFingerprint = await key.publicKeyFingerprint();
   const validated = await validateServiceApp(okta, domain, {
     type: 'oauth',
     clientId: oauth.clientId,
@@ -110,7 +111,7 @@ export async function prepareCredential(
       ...(scopes ? { scopes } : {}),
     },
     validated: { adminRole: validated.adminRole, warnings: validated.warnings },
-    fingerprint: key.publicKeyFingerprint,
+    fingerprint: publicKeyFingerprint,
     columns: {
       credential_type: 'oauth_service_app',
       token_last4: null,
@@ -118,7 +119,7 @@ export async function prepareCredential(
       oauth_client_id: oauth.clientId,
       oauth_key_id: key.keyId ?? null,
       oauth_scopes: JSON.stringify(validated.scopes),
-      public_key_fingerprint: key.publicKeyFingerprint,
+      public_key_fingerprint: publicKeyFingerprint,
     },
   };
 }

@@ -1,8 +1,7 @@
-import { errorMessage } from '@appgov/errors';
+import { backoffDelayMs, errorMessage } from '@appgov/errors';
 import type { Clock } from '@appgov/service';
 import { type AppLogger, redactSecrets } from '@appgov/telemetry';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { retryDelayMs } from './backoff.js';
 import type { NotificationDb } from './db.js';
 import { claimDueEmails, markEmailFailed, markEmailRetry, markEmailSent } from './email-queue.repository.js';
 import type { NotificationMetrics } from './notification.metrics.js';
@@ -127,7 +126,11 @@ export class EmailSender {
             'email rejected permanently',
           );
         } else {
-          const delay = retryDelayMs(email.attempts, this.#options.retryBaseMs, this.#options.retryMaxMs);
+          const delay = backoffDelayMs(email.attempts, {
+            baseMs: this.#options.retryBaseMs,
+            maxMs: this.#options.retryMaxMs,
+            jitter: 'equal',
+          });
           await markEmailRetry(db, email.id, new Date(clock.now().getTime() + delay), message);
           logger.warn(
             {

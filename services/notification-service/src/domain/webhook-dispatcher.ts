@@ -2,10 +2,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { AppError, errorMessage, isRetryable } from '@appgov/errors';
+import { AppError, backoffDelayMs, errorMessage, isRetryable } from '@appgov/errors';
 import type { Clock } from '@appgov/service';
 import { type AppLogger, redactSecrets } from '@appgov/telemetry';
-import { retryDelayMs } from './backoff.js';
 import type { NotificationDb } from './db.js';
 import { enqueueEmail } from './email-queue.repository.js';
 import { renderWebhookDisabled } from './email-templates.js';
@@ -228,7 +227,11 @@ export class WebhookDispatcher {
     const status = ok ? 'delivered' : retry ? 'pending' : 'failed';
     let nextAttemptAt: Date | null = null;
     if (retry) {
-      const backoff = retryDelayMs(d.attempts, this.#o.retryBaseMs, this.#o.retryMaxMs);
+      const backoff = backoffDelayMs(d.attempts, {
+        baseMs: this.#o.retryBaseMs,
+        maxMs: this.#o.retryMaxMs,
+        jitter: 'equal',
+      });
       const wait = Math.min(Math.max(backoff, result.retryAfterMs ?? 0), this.#o.retryMaxMs);
       nextAttemptAt = new Date(clock.now().getTime() + wait);
     }
