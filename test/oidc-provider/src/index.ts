@@ -1,0 +1,3 @@
+export * from './demo-users.js';
+export * from './spawn-oidc-provider.js';
+export * from './start-oidc-provider.js';
