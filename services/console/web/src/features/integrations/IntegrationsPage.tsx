@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { Button } from 'react-aria-components';
+import { ErrorText } from '../../components/ErrorText';
+import { Page } from '../../components/Page';
+import { StatusBadge } from '../../components/StatusBadge';
+import { AddConnectionDialog } from './AddConnectionDialog';
+import { type Provider, useConnections, useProviders } from './api';
+import { ConnectionRow } from './ConnectionRow';
+import { LastSynced } from './LastSynced';
+
+/** The guide's Integrations window: the providers, Okta's domains, Add, and each domain's row. */
+export function IntegrationsPage({ canChange }: { canChange: boolean }) {
+  const connections = useConnections();
+  const busy = connections.data?.some((c) => c.status === 'in_progress' || c.currentSync) ?? false;
+  const providers = useProviders(busy);
+  const [expanded, setExpanded] = useState(true);
+  const [adding, setAdding] = useState(false);
+  const [notice, setNotice] = useState('');
+  const okta = providers.data?.find((p) => p.provider === 'okta');
+  const count = okta?.connectedDomains ?? connections.data?.length ?? 0;
+
+  return (
+    <Page title="Integrations">
+      <p role="status" className="notice" aria-live="polite">
+        {notice}
+      </p>
+      <ErrorText error={connections.error ?? providers.error} />
+      <table className="table providers">
+        <caption className="visually-hidden">Providers</caption>
+        <thead>
+          <tr>
+            <th scope="col">Provider</th>
+            <th scope="col">Connected domains</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last synced</th>
+            {canChange && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">
+              <button
+                type="button"
+                className="disclosure"
+                aria-expanded={expanded}
+                aria-controls="okta-domains"
+                onClick={() => setExpanded(!expanded)}
+              >
+                Okta
+              </button>
+            </th>
+            <td>{count}</td>
+            <td>{okta && count > 0 ? <StatusBadge status={worstStatus(okta)} /> : 'N/A'}</td>
+            <td>
+              <LastSynced
+                at={okta?.oldestLastSynced?.at ?? null}
+                stale={okta?.oldestLastSynced?.stale ?? false}
+                reason={okta?.oldestLastSynced?.at ? 'last_success_too_old' : 'never_synced'}
+              />
+            </td>
+            {canChange && (
+              <td>
+                <Button onPress={() => setAdding(true)} aria-label="Add Okta domain">
+                  Add
+                </Button>
+              </td>
+            )}
+          </tr>
+        </tbody>
+      </table>
+      {expanded && (
+        <section id="okta-domains" aria-label="Okta domains">
+          {connections.data?.length === 0 && <p>No Okta domain is connected yet.</p>}
+          <ul className="connections">
+            {connections.data?.map((c) => (
+              <ConnectionRow key={c.id} connection={c} canChange={canChange} onNotice={setNotice} />
+            ))}
+          </ul>
+        </section>
+      )}
+      {canChange && (
+        <AddConnectionDialog
+          isOpen={adding}
+          onClose={() => setAdding(false)}
+          onConnected={(c) => {
+            setAdding(false);
+            setExpanded(true);
+            const warnings = c.permissionWarnings.length
+              ? ` Warnings: ${c.permissionWarnings.join(' ')}`
+              : '';
+            setNotice(
+              `Connected ${c.domain}. 1 domain updated; Okta has ${count + 1} connected domain${count ? 's' : ''}. The domain is still being processed.${warnings}`,
+            );
+          }}
+        />
+      )}
+    </Page>
+  );
+}
+
+/** Error before In progress before Success: the row shows what needs attention first. */
+function worstStatus(p: Provider): string {
+  if (p.statusCounts.error > 0) return 'error';
+  if (p.statusCounts.in_progress > 0) return 'in_progress';
+  return 'success';
+}
