@@ -1,7 +1,7 @@
+import { Browser } from '@appgov/oidc-provider';
 import { decodeJwt } from 'jose';
 import t from 'tap';
 import { cookieNames } from '../src/domain/cookies.js';
-import { Browser } from './fixtures/cookie-jar.js';
 import { startConsoleStack } from './fixtures/stack.js';
 
 const body = async (res: Response): Promise<any> => res.json();
@@ -139,6 +139,13 @@ t.test('console: OIDC sign-in, session, forwarding, CSRF, logout', async (t) => 
     });
     t.equal(foreign.status, 403, 'another Origin');
     t.equal((await body(foreign)).code, 'CONSOLE_CSRF_ORIGIN');
+    const big = await admin.browser.fetch(url, {
+      method: 'POST',
+      headers: { ...json, 'x-csrf-token': token },
+      body: JSON.stringify({ domain: 'acme', apiToken: 'x'.repeat(1024 * 1024) }),
+    });
+    t.equal(big.status, 413, 'an oversized body stops at the console');
+    await big.body?.cancel();
     const del = await admin.browser.fetch(`${url}/00000000-0000-4000-8000-000000000000`, {
       method: 'DELETE',
     });
@@ -149,9 +156,14 @@ t.test('console: OIDC sign-in, session, forwarding, CSRF, logout', async (t) => 
       headers: { ...json, 'x-csrf-token': token, origin: consoleUrl },
       body: payload,
     });
-    // Forwarded: connection-service answers with its own validation problem.
-    t.equal(ok.status, 400, 'forwarded to the service, which validated the body');
-    t.match((await body(ok)).code, /DOMAIN|VALIDATION|INVALID/);
+    // Forwarded with its body: connection-service read the domain and refused it (C1).
+    const refused = await body(ok);
+    t.not(refused.code, 'VALIDATION_FAILED', `the body arrived whole (${JSON.stringify(refused)})`);
+    t.match(
+      refused.detail ?? refused.title,
+      /acme\.okta\.com|domain/i,
+      'the service explains the expected domain',
+    );
   });
 
   await t.test('a viewer signs in with viewer roles; the service refuses changes', async (t) => {

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEMO_USERS } from './demo-users.js';
-import { startOidcProvider } from './start-oidc-provider.js';
+import { newSigningKey, startOidcProvider } from './start-oidc-provider.js';
 
 // Standalone provider for `make demo` and tests that need it as its own process:
 //   node dist/src/cli.js --port 8090 --audience https://appgov.local/api --client-id appgov-console \
 //     --client-secret ... --redirect-uri http://127.0.0.1:8080/auth/callback \
-//     [--post-logout-redirect-uri http://127.0.0.1:8080/] [--access-token-ttl 3600]
+//     [--post-logout-redirect-uri http://127.0.0.1:8080/] [--access-token-ttl 3600] [--key-file key.json]
+// --key-file keeps the signing key across restarts (created on first use, mode 0600).
 // Prints one JSON line {issuer, jwksUrl, audience} once it listens.
 const { values } = parseArgs({
   options: {
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     'redirect-uri': { type: 'string', multiple: true },
     'post-logout-redirect-uri': { type: 'string', multiple: true },
     'access-token-ttl': { type: 'string', default: '3600' },
+    'key-file': { type: 'string' },
   },
 });
 const secret = values['client-secret'] ?? process.env.OIDC_CLIENT_SECRET;
@@ -26,7 +29,15 @@ if (!secret || !values['redirect-uri']?.length) {
   process.exit(2);
 }
 
+const keyFile = values['key-file'];
+let signingKey = keyFile && existsSync(keyFile) ? JSON.parse(readFileSync(keyFile, 'utf8')) : undefined;
+if (keyFile && !signingKey) {
+  signingKey = await newSigningKey();
+  writeFileSync(keyFile, JSON.stringify(signingKey), { mode: 0o600 });
+}
+
 const started = await startOidcProvider({
+  ...(signingKey ? { signingKey } : {}),
   port: Number(values.port),
   host: values.host,
   audience: values.audience,

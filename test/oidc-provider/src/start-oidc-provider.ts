@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DEMO_USERS, type DemoUser } from './demo-users.js';
 import { errorPage, loggedOutPage, loginPage, logoutPage } from './login-page.js';
@@ -24,6 +24,8 @@ export interface OidcProviderOptions {
   users?: readonly DemoUser[];
   /** Access token lifetime in seconds (default 1 h). */
   accessTokenTtlSeconds?: number;
+  /** The RS256 private signing key (JWK); default: a new one per start. */
+  signingKey?: JWK;
 }
 
 /** A running provider. */
@@ -39,6 +41,12 @@ export interface StartedOidcProvider {
 
 /** The scope that carries Appgov's tenant and roles claims. */
 export const APPGOV_SCOPE = 'appgov';
+
+/** A new RS256 private signing key as a JWK. */
+export async function newSigningKey(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: crypto.randomUUID() };
+}
 
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -81,8 +89,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<S
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${host}:${port}`;
 
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: 'appgov-test-1' };
+  const signingKey = options.signingKey ?? (await newSigningKey());
   const accountClaims = (u: DemoUser) => ({
     sub: u.sub,
     email: u.email,

@@ -10,11 +10,21 @@ import type { RouteDeps } from './route-deps.js';
 export const UPSTREAMS = ['connection', 'catalog', 'notification'] as const;
 export type Upstream = (typeof UPSTREAMS)[number];
 
+/** The services' own body limit (fastify's 1 MiB default); larger bodies stop here. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 /** What is forwarded: the versioned API and the OpenAPI document, nothing else (no /metrics). */
 const FORWARDED_PATH = /^\/(v1\/[^?#]*|docs\/json)$/;
 
 // Request headers the services may see: never the browser's cookies or CSRF token.
-const REQUEST_HEADERS = ['accept', 'content-type', 'idempotency-key', 'if-none-match', 'last-event-id'];
+const REQUEST_HEADERS = [
+  'accept',
+  'content-type',
+  'content-length',
+  'idempotency-key',
+  'if-none-match',
+  'last-event-id',
+];
 
 export function upstreamBase(config: RouteDeps['config'], upstream: Upstream): string {
   return {
@@ -37,13 +47,14 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknow
  */
 export async function registerProxyRoutes(app: HttpApp, deps: RouteDeps): Promise<void> {
   await app.register(async (scope) => {
-    // Bodies are forwarded as bytes: the services validate them against their own schemas.
+    // Bodies pass through as the caller's byte stream (reply-from would re-encode a parsed or
+    // buffered JSON body); the services validate them and enforce their own size limits.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) =>
-      done(null, body),
-    );
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     await scope.register(replyFrom, {
       undici: { headersTimeout: deps.config.UPSTREAM_TIMEOUT_MS, bodyTimeout: 0 },
+      // A POST is not retried (it may have taken effect); the services' Idempotency-Key covers that.
+      retryMethods: ['GET', 'HEAD', 'OPTIONS'],
       disableRequestLogging: true,
     });
     for (const upstream of UPSTREAMS) {
@@ -57,6 +68,13 @@ export async function registerProxyRoutes(app: HttpApp, deps: RouteDeps): Promis
             reply,
             new NotFoundError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
           );
+        }
+        if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+          return sendProblem(request, reply, {
+            statusCode: 413,
+            code: 'CONSOLE_BODY_TOO_LARGE',
+            message: 'The request body is too large.',
+          });
         }
         const target = `${base}${pathPart}${query ? `?${query}` : ''}`;
         return reply.from(target, {
