@@ -13,9 +13,11 @@ export const SERVICE_NAMES = [
   'notification-service',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** What `startService` can start: a service, or the console (services/console). */
+export type DeployableName = ServiceName | 'console';
 
 export interface ServiceProcess {
-  name: ServiceName;
+  name: DeployableName;
   url: string;
   pid: number;
   /** Everything the process wrote to stdout and stderr so far (for secret scans). */
@@ -27,7 +29,7 @@ export interface ServiceProcess {
 }
 
 export interface StartServiceOptions {
-  name: ServiceName;
+  name: DeployableName;
   port: number;
   env: Record<string, string>;
   /** Also append the output to this file. */
