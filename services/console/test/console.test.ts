@@ -240,4 +240,16 @@ t.test('console: OIDC sign-in, session, forwarding, CSRF, logout', async (t) => 
     t.equal(page.res.status, 200, 'the provider asks to confirm its own logout');
     t.match(await page.res.text(), /Sign out/);
   });
+
+  await t.test('no token, session id, authorization code or client secret in the console logs', async (t) => {
+    const logs = stack.logs.join('');
+    t.ok(logs.includes('signed in'), 'the logs were captured');
+    for (const cookie of admin.browser.setCookies) {
+      const value = cookie.split(';')[0]?.split('=')[1] ?? '';
+      if (value.length > 8) t.notOk(logs.includes(value), `cookie value of ${cookie.split('=')[0]} absent`);
+    }
+    t.notOk(logs.includes(stack.clientSecret), 'client secret absent');
+    t.notMatch(logs, /eyJ[\w-]+\.eyJ[\w-]+\./, 'no JWT');
+    t.notMatch(logs, /[?&]code=/, 'no authorization code');
+  });
 });
