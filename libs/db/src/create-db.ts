@@ -22,7 +22,7 @@ export interface CreateDbOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const schemas = new WeakMap<Kysely<any>, string>();
+const schemas = new WeakMap<Kysely<unknown>, string>();
 
 /** Throws unless `schema` is a plain lower-case identifier (it is interpolated into SQL). */
 export function assertSchemaName(schema: string): void {
@@ -68,13 +68,13 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
       },
     }),
   });
-  schemas.set(db, options.schema);
+  schemas.set(db as Kysely<unknown>, options.schema);
   return db;
 }
 
 /** The schema a Kysely instance from {@link createDb} was created for. */
-export function schemaOf(db: Kysely<any>): string | undefined {
-  return schemas.get(db);
+export function schemaOf<DB>(db: Kysely<DB>): string | undefined {
+  return schemas.get(db as Kysely<unknown>);
 }
 
 /**
@@ -88,16 +88,16 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
     super(config);
     this.#schema = schema;
   }
-  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new SchemaScopedIntrospector(db, this.#schema);
   }
 }
 
 /** Lists the tables and views of one schema, without columns (enough for kysely's Migrator). */
 class SchemaScopedIntrospector implements DatabaseIntrospector {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<unknown>;
   readonly #schema: string;
-  constructor(db: Kysely<any>, schema: string) {
+  constructor(db: Kysely<unknown>, schema: string) {
     this.#db = db;
     this.#schema = schema;
   }

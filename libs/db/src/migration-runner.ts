@@ -19,7 +19,7 @@ export class MigrationError extends Error {
   }
 }
 
-function migrator(db: Kysely<any>, migrations: MigrationRecord, schema: string): Migrator {
+function migrator<DB>(db: Kysely<DB>, migrations: MigrationRecord, schema: string): Migrator {
   assertSchemaName(schema);
   return new Migrator({
     db,
@@ -50,8 +50,8 @@ async function check(
 }
 
 /** Applies every pending migration in `schema` (its own migration table); throws on the first failure. */
-export function migrateToLatest(
-  db: Kysely<any>,
+export function migrateToLatest<DB>(
+  db: Kysely<DB>,
   migrations: MigrationRecord,
   schema: string,
 ): Promise<MigrationResult[]> {
@@ -59,8 +59,8 @@ export function migrateToLatest(
 }
 
 /** Reverts the latest migration, or all of them with `{ all: true }`. */
-export function migrateDown(
-  db: Kysely<any>,
+export function migrateDown<DB>(
+  db: Kysely<DB>,
   migrations: MigrationRecord,
   schema: string,
   options: { all?: boolean } = {},
@@ -79,7 +79,11 @@ export async function runMigrationsAndExit(options: {
   migrations: Record<string, Migration>;
   log: (line: Record<string, unknown>) => void;
 }): Promise<void> {
-  const db = createDb<any>({ connectionString: options.connectionString, schema: options.schema, max: 1 });
+  const db = createDb<unknown>({
+    connectionString: options.connectionString,
+    schema: options.schema,
+    max: 1,
+  });
   try {
     const results = await migrateToLatest(db, options.migrations, options.schema);
     options.log({

@@ -5,6 +5,7 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { schemaOf } from './create-db.js';
 import { outboxChannel } from './outbox.repository.js';
+import type { OutboxDatabase } from './outbox.table.js';
 
 /** An outbox row handed to `send`. */
 export interface OutboxRecord {
@@ -18,7 +19,7 @@ export interface OutboxRecord {
 
 /** Options of {@link OutboxRelay}. */
 export interface OutboxRelayOptions {
-  db: Kysely<any>;
+  db: Kysely<OutboxDatabase>;
   /**
    * Publishes a batch in the given order and resolves only once every message is acknowledged
    * (services pass their Kafka producer's send); a rejection leaves the whole batch unsent.
@@ -45,7 +46,7 @@ const LOCK_CLASS = 0x0a99;
  * replicas; rows are also taken `FOR UPDATE SKIP LOCKED`, so no row is ever in two sends at once.
  */
 export class OutboxRelay {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<OutboxDatabase>;
   readonly #send: OutboxRelayOptions['send'];
   readonly #schema: string;
   readonly #batchSize: number;

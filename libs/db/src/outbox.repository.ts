@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { injectTraceparent } from '@appgov/telemetry';
 import { sql, type Transaction } from 'kysely';
+import { type OutboxDatabase, outboxView } from './outbox.table.js';
 
 /** A message to publish once the surrounding transaction commits. */
 export interface OutboxMessage {
@@ -23,9 +24,12 @@ export function outboxChannel(schema: string): string {
  * continues the trace of the request or message that caused it; with no active span it starts a
  * new (unsampled) trace, so every outbox message carries a `traceparent`.
  */
-export async function enqueueOutbox(trx: Transaction<any>, messages: OutboxMessage[]): Promise<void> {
+export async function enqueueOutbox<DB extends OutboxDatabase>(
+  trx: Transaction<DB>,
+  messages: OutboxMessage[],
+): Promise<void> {
   if (messages.length === 0) return;
-  await trx
+  await outboxView(trx)
     .insertInto('outbox')
     .values(
       messages.map((m) => ({

@@ -187,27 +187,33 @@ t.test('a NOTIFY that arrives while a round runs starts another round at once', 
   t.same(delivered, [0, 1]);
 });
 
-t.test('rows keep the active trace context unless the caller set a traceparent', async (t) => {
-  const { db } = await outboxDb(t, 'outbox_trace');
-  const telemetry = startTelemetry({ serviceName: 'outbox-test', sampler: 'always_on' });
-  t.teardown(() => telemetry.shutdown());
-  const sent: OutboxRecord[] = [];
-  const relay = new OutboxRelay({ db, send: async (m) => void sent.push(...m) });
-  let traceId = '';
-  await withSpan('request', async (span) => {
-    traceId = span.spanContext().traceId;
+t.test(
+  'rows keep the active trace context unless the caller set a traceparent, and start a new trace without one',
+  async (t) => {
+    const { db } = await outboxDb(t, 'outbox_trace');
+    const telemetry = startTelemetry({ serviceName: 'outbox-test', sampler: 'always_on' });
+    t.teardown(() => telemetry.shutdown());
+    const sent: OutboxRecord[] = [];
+    const relay = new OutboxRelay({ db, send: async (m) => void sent.push(...m) });
+    let traceId = '';
+    await withSpan('request', async (span) => {
+      traceId = span.spanContext().traceId;
+      await withTransaction(db, (trx) =>
+        enqueueOutbox(trx, [
+          { topic: 'appgov.test.v1', key: 'a', value: { n: 1 }, headers: { ce_type: 'x' } },
+          { topic: 'appgov.test.v1', key: 'a', value: { n: 2 }, headers: { traceparent: 'caller-set' } },
+        ]),
+      );
+    });
     await withTransaction(db, (trx) =>
-      enqueueOutbox(trx, [
-        { topic: 'appgov.test.v1', key: 'a', value: { n: 1 }, headers: { ce_type: 'x' } },
-        { topic: 'appgov.test.v1', key: 'a', value: { n: 2 }, headers: { traceparent: 'caller-set' } },
-      ]),
+      enqueueOutbox(trx, [{ topic: 'appgov.test.v1', key: 'a', value: { n: 3 } }]),
     );
-  });
-  await withTransaction(db, (trx) =>
-    enqueueOutbox(trx, [{ topic: 'appgov.test.v1', key: 'a', value: { n: 3 } }]),
-  );
-  t.equal(await relay.drainOnce(), 3);
-  t.match(sent[0]?.headers, { ce_type: 'x', traceparent: new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`) });
-  t.equal(sent[1]?.headers.traceparent, 'caller-set');
-  t.same(sent[2]?.headers, {}, 'no span, no traceparent');
-});
+    t.equal(await relay.drainOnce(), 3);
+    t.match(sent[0]?.headers, { ce_type: 'x', traceparent: new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`) });
+    t.equal(sent[1]?.headers.traceparent, 'caller-set');
+    // Issue 11: every outbox message carries a traceparent; with no active span, a new unsampled trace.
+    const fresh = sent[2]?.headers.traceparent ?? '';
+    t.match(fresh, /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/, 'no span: a new, unsampled trace');
+    t.not(fresh.slice(3, 35), traceId, "not the earlier request's trace");
+  },
+);

@@ -1,19 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '@appgov/errors';
-import { type AppLogger, defineHistogram, type Registry } from '@appgov/telemetry';
+import type { AppLogger, Registry } from '@appgov/telemetry';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
-  type onRequestHookHandler,
   type preHandlerHookHandler,
   type RawServerDefault,
 } from 'fastify';
 import type { Redis } from 'ioredis';
-import { type AuthOptions, bearerToken, createTokenVerifier } from './auth.js';
+import type { AuthOptions } from './auth.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
+import { authPlugin } from './plugins/auth.plugin.js';
+import { httpMetricsPlugin } from './plugins/http-metrics.plugin.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, toProblem } from './problem-details.js';
 import { type RateLimitOptions, registerTenantRateLimit } from './rate-limit.js';
 
@@ -51,8 +52,6 @@ export interface BuildHttpAppOptions {
   bodyLimit?: number;
 }
 
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
 /**
  * Builds a fastify app with Appgov's cross-cutting behaviour (problem+json errors, JWT auth,
  * per-tenant rate limit, Idempotency-Key, /healthz, /readyz, /metrics, OpenAPI at /docs/json).
@@ -67,15 +66,6 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
   }).withTypeProvider<TypeBoxTypeProvider>() as HttpApp;
 
   const keyPrefix = options.redisKeyPrefix ?? `appgov:${options.name}:`;
-  const verify = createTokenVerifier(options.auth);
-  const duration = defineHistogram(options.registry, {
-    name: 'appgov_http_request_duration_seconds',
-    help: 'HTTP request duration by route template, method and status',
-    labelNames: ['route', 'method', 'status'],
-    buckets: DURATION_BUCKETS,
-  });
-
-  app.decorateRequest('auth', null);
   app.addSchema(ProblemSchema);
 
   app.setErrorHandler((error, request, reply) => {
@@ -98,26 +88,12 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 
-  const authenticate: onRequestHookHandler = async (request) => {
-    const token = bearerToken(request);
-    if (token === undefined) return;
-    request.auth = await verify(token);
-  };
-  app.addHook('onRequest', authenticate);
+  await app.register(authPlugin, options.auth);
   if (options.redis && options.rateLimit) {
     await registerTenantRateLimit(app, options.redis, keyPrefix, options.rateLimit);
   }
 
-  app.addHook('onResponse', async (request, reply) => {
-    duration.observe(
-      {
-        route: request.routeOptions.url ?? 'unmatched',
-        method: request.method,
-        status: String(reply.statusCode),
-      },
-      reply.elapsedTime / 1000,
-    );
-  });
+  await app.register(httpMetricsPlugin, { registry: options.registry });
 
   const redis = options.redis;
   if (redis) {

@@ -1,18 +1,8 @@
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, type OutboxRelay } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, runConsumer } from '@appgov/kafka';
-import {
-  type Clock,
-  createRedis,
-  dbPlugin,
-  kafkaPlugin,
-  outboxRelayPlugin,
-  type ReadinessCheck,
-  readinessPlugin,
-  redisPlugin,
-  systemClock,
-} from '@appgov/service';
+import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import {
   type AppLogger,
   createLogger,
@@ -25,7 +15,9 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { handle as handleConnectionEvent } from './consumers/connections.consumer.js';
 import { handle as handleRecords } from './consumers/okta-records.consumer.js';
+import type { CatalogDatabase } from './domain/tables/catalog.database.js';
 import { catalogMigrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 
 /** Test seams: everything else comes from the config. */
 export interface ServiceOverrides {
@@ -42,7 +34,7 @@ export interface ServiceOverrides {
 export interface Service {
   app: HttpApp;
   logger: AppLogger;
-  db: Kysely<any>;
+  db: Kysely<CatalogDatabase>;
   relay: OutboxRelay | undefined;
   consumers: ConsumerRunner[];
   /** Migrates, ensures topics, starts the relay and both consumers (does not listen). */
@@ -59,34 +51,21 @@ export async function createService(
   const logger = overrides.logger ?? createLogger({ name: 'catalog-service', level: config.LOG_LEVEL });
   const registry = overrides.registry ?? createMetricsRegistry('catalog-service');
   const clock = overrides.clock ?? systemClock;
-  const now = () => clock.now();
   const withKafka = !overrides.withoutKafka;
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
-  const db = createDb<any>({
+  const db = createDb<CatalogDatabase>({
     connectionString: config.DATABASE_URL,
     schema: config.DB_SCHEMA,
     max: config.DB_POOL_MAX,
     applicationName: 'catalog-service',
   });
   const redis = createRedis(config.REDIS_URL, logger);
-  const readiness: Record<string, ReadinessCheck> = {};
-  const app = await buildApp({ config, db, logger, registry, redis, readiness });
-  await app.register(readinessPlugin, { checks: readiness });
-  await app.register(dbPlugin, { db });
-  await app.register(redisPlugin, { redis });
-  if (withKafka) {
-    await app.register(kafkaPlugin, {
-      client: createKafka({ clientId: 'catalog-service', brokers: config.KAFKA_BROKERS, logger }),
-      logger,
-    });
-    await app.register(outboxRelayPlugin, {
-      logger,
-      registry,
-      pollIntervalMs: overrides.relayPollMs ?? 1000,
-      listenConnectionString: config.DATABASE_URL,
-      batchSize: 500,
-    });
-  }
+  const app = await buildApp({ config, db, logger, registry, redis });
+  await registerInfrastructure(
+    app,
+    { config, db, redis, logger, registry },
+    { enabled: withKafka, relayPollMs: overrides.relayPollMs ?? 1000 },
+  );
   const relay = withKafka ? app.outboxRelay : undefined;
   const rows = defineCounter(registry, {
     name: 'appgov_catalog_rows_written_total',
@@ -96,7 +75,7 @@ export async function createService(
   const recordsDeps = {
     db,
     topics,
-    now,
+    clock,
     logger,
     rules: { superAdminThreshold: config.SUPER_ADMIN_THRESHOLD },
     onRows: (dataset: Dataset, n: number) => rows.inc({ dataset }, n),

@@ -1,11 +1,5 @@
-import {
-  buildHttpApp,
-  type HttpApp,
-  PROBLEM_CONTENT_TYPE,
-  type ReadinessCheck,
-  toProblem,
-} from '@appgov/http';
-import { authOptions } from '@appgov/service';
+import { buildHttpApp, type HttpApp, PROBLEM_CONTENT_TYPE, toProblem } from '@appgov/http';
+import { authOptions, readinessPlugin } from '@appgov/service';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
@@ -21,12 +15,12 @@ export interface AppOptions {
   logger: AppLogger;
   registry: Registry;
   redis: Redis;
-  /** The `/readyz` checks (the infrastructure plugins add one per dependency). */
-  readiness: Record<string, ReadinessCheck>;
 }
 
 /** Builds the connection-service fastify app (never listens; tests use `app.inject`). */
 export async function buildApp(options: AppOptions): Promise<HttpApp> {
+  // Filled by the infrastructure plugins, one check per dependency.
+  const readiness: Record<string, () => Promise<unknown>> = {};
   const app = await buildHttpApp({
     name: 'connection-service',
     logger: options.logger,
@@ -35,7 +29,7 @@ export async function buildApp(options: AppOptions): Promise<HttpApp> {
     redis: options.redis,
     redisKeyPrefix: options.config.REDIS_KEY_PREFIX,
     rateLimit: { perMinute: options.config.RATE_LIMIT_PER_MINUTE },
-    readiness: options.readiness,
+    readiness,
     swagger: {
       title: 'Appgov connection-service',
       version: '1.0.0',
@@ -43,6 +37,7 @@ export async function buildApp(options: AppOptions): Promise<HttpApp> {
         'Okta integrations: connect, status, update token, delete, sync now, history (SPEC section 2)',
     },
   });
+  await app.register(readinessPlugin, { checks: readiness });
   await app.register(async (scope) => {
     // C2 asks for distinct messages for "Okta down" and "circuit open"; the shared handler hides
     // every 5xx detail, so these errors, whose messages we write ourselves, are shown here.

@@ -1,7 +1,7 @@
 import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest, type OutboxRecord, type OutboxRelay } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, type EventProducer, runConsumer } from '@appgov/kafka';
+import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
 import {
   createOktaClientFactory,
   type OktaClientFactory,
@@ -9,17 +9,7 @@ import {
   resolverFromEnv,
 } from '@appgov/okta-client';
 import { createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
-import {
-  type Clock,
-  createRedis,
-  dbPlugin,
-  kafkaPlugin,
-  outboxRelayPlugin,
-  type ReadinessCheck,
-  readinessPlugin,
-  redisPlugin,
-  systemClock,
-} from '@appgov/service';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
@@ -31,6 +21,7 @@ import type { ConnectionDeps } from './domain/connection.service.js';
 import type { Database } from './domain/connection.table.js';
 import { SyncScheduler } from './domain/sync-scheduler.js';
 import { migrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 
 /** Test seams: everything else comes from the config. */
 export interface ServiceOverrides {
@@ -122,23 +113,8 @@ export async function createService(
     logger,
   });
 
-  const readiness: Record<string, ReadinessCheck> = {};
-  const app = await buildApp({ config, deps, logger, registry, redis, readiness });
-  await app.register(readinessPlugin, { checks: readiness });
-  await app.register(dbPlugin, { db });
-  await app.register(redisPlugin, { redis });
-  await app.register(kafkaPlugin, {
-    client: createKafka({ clientId: 'connection-service', brokers: config.KAFKA_BROKERS, logger }),
-    logger,
-  });
-  await app.register(outboxRelayPlugin, {
-    pollIntervalMs: config.OUTBOX_POLL_MS,
-    maxBackoffMs: 10_000,
-    logger,
-    registry,
-    listenConnectionString: config.DATABASE_URL,
-    wrapSend: overrides.wrapSend,
-  });
+  const app = await buildApp({ config, deps, logger, registry, redis });
+  await registerInfrastructure(app, { config, db, redis, logger, registry }, overrides.wrapSend);
   const { kafka, outboxRelay: relay } = app;
 
   let consumer: ConsumerRunner | undefined;

@@ -4,20 +4,10 @@
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, type EventProducer, runConsumer } from '@appgov/kafka';
+import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
 import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
 import { createSecretStoreFromEnv } from '@appgov/secrets';
-import {
-  type Clock,
-  createRedis,
-  dbPlugin,
-  kafkaPlugin,
-  outboxRelayPlugin,
-  type ReadinessCheck,
-  readinessPlugin,
-  redisPlugin,
-  systemClock,
-} from '@appgov/service';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -34,6 +24,7 @@ import { createIngestMetrics } from './domain/ingest.metrics.js';
 import type { IngestDatabase } from './domain/ingest.tables.js';
 import { JobRunner, type JobRunnerDeps } from './domain/job-runner.js';
 import { ingestMigrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 
 /** Test seams: everything else comes from the config. */
 export interface ServiceOverrides {
@@ -78,21 +69,8 @@ export async function createService(
     applicationName: 'ingest-service',
   });
   const redis = createRedis(config.REDIS_URL, logger, { maxRetriesPerRequest: 3 });
-  const readiness: Record<string, ReadinessCheck> = {};
-  const app = await buildApp({ db, logger, registry, config, readiness });
-  await app.register(readinessPlugin, { checks: readiness });
-  await app.register(dbPlugin, { db });
-  await app.register(redisPlugin, { redis });
-  await app.register(kafkaPlugin, {
-    client: createKafka({ clientId: 'ingest-service', brokers: config.KAFKA_BROKERS, logger }),
-    logger,
-  });
-  await app.register(outboxRelayPlugin, {
-    pollIntervalMs: config.OUTBOX_POLL_MS,
-    listenConnectionString: config.DATABASE_URL,
-    logger,
-    registry,
-  });
+  const app = await buildApp({ db, logger, registry, config });
+  await registerInfrastructure(app, { config, db, redis, logger, registry });
   const { kafka, outboxRelay: relay } = app;
   const producer = kafka.producer;
 

@@ -1,5 +1,5 @@
-import { buildHttpApp, type HttpApp, type ReadinessCheck } from '@appgov/http';
-import { authOptions } from '@appgov/service';
+import { buildHttpApp, type HttpApp } from '@appgov/http';
+import { authOptions, readinessPlugin } from '@appgov/service';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
@@ -14,19 +14,19 @@ export interface AppOptions extends RouteDeps {
   redis: Redis;
   logger: AppLogger;
   registry: Registry;
-  /** The `/readyz` checks (the infrastructure plugins add one per dependency). */
-  readiness: Record<string, ReadinessCheck>;
 }
 
 /** Builds the notification-service HTTP app; it never listens (server.ts does). */
 export async function buildApp(options: AppOptions): Promise<HttpApp> {
   const { config } = options;
+  // Filled by the infrastructure plugins, one check per dependency.
+  const readiness: Record<string, () => Promise<unknown>> = {};
   const app = await buildHttpApp({
     name: 'notification-service',
     logger: options.logger,
     registry: options.registry,
     auth: authOptions(config),
-    readiness: options.readiness,
+    readiness,
     redis: options.redis,
     redisKeyPrefix: config.REDIS_KEY_PREFIX,
     rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE },
@@ -36,6 +36,7 @@ export async function buildApp(options: AppOptions): Promise<HttpApp> {
       description: 'Email recipients and branding, outbound webhooks and their delivery log (SPEC N1–N5).',
     },
   });
+  await app.register(readinessPlugin, { checks: readiness });
   recipientsRoutes(app, options);
   settingsRoutes(app, options);
   webhooksRoutes(app, options);

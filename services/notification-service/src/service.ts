@@ -1,18 +1,9 @@
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, migrateToLatest } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { type ConsumerRunner, createKafka, runConsumer } from '@appgov/kafka';
+import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
 import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
-import {
-  type Clock,
-  createRedis,
-  dbPlugin,
-  kafkaPlugin,
-  type ReadinessCheck,
-  readinessPlugin,
-  redisPlugin,
-  systemClock,
-} from '@appgov/service';
+import { type Clock, createRedis, systemClock } from '@appgov/service';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
@@ -27,6 +18,7 @@ import { type ProcessorDeps, pruneProcessedEvents } from './domain/notification-
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { moveLegacyWebhookSecrets, WebhookSecrets } from './domain/webhook-secrets.js';
 import { notificationMigrations } from './migrations/index.js';
+import { registerInfrastructure } from './plugins/infrastructure.js';
 import { resolveSmtpPassword } from './plugins/smtp-password.js';
 
 /** The topics this service reads. */
@@ -130,26 +122,18 @@ export async function createService(
     },
   };
 
-  const readiness: Record<string, ReadinessCheck> = {};
   const app = await buildApp({
     config,
     db,
     redis,
     logger,
     registry,
-    readiness,
     branding,
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     webhookSecrets,
     pokeWebhooks: () => webhookDispatcher.poke(),
   });
-  await app.register(readinessPlugin, { checks: readiness });
-  await app.register(dbPlugin, { db });
-  await app.register(redisPlugin, { redis });
-  await app.register(kafkaPlugin, {
-    client: createKafka({ clientId: 'notification-service', brokers: config.KAFKA_BROKERS, logger }),
-    logger,
-  });
+  await registerInfrastructure(app, { config, db, redis, logger, registry });
   const kafka = app.kafka;
 
   let consumer: ConsumerRunner | undefined;

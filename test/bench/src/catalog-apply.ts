@@ -51,7 +51,7 @@ async function main() {
   const deps = {
     db,
     topics: topicNames({ prefix: 'bench.' }),
-    now: () => new Date(),
+    clock: { now: () => new Date() },
     rules: { superAdminThreshold: 3 },
   };
   const origin = {

@@ -1,5 +1,5 @@
 import { type AnyCloudEvent, eventSchemas, messageKey, type TopicId } from '@appgov/contracts';
-import { enqueueOutbox, type OutboxMessage } from '@appgov/db';
+import { enqueueOutbox, type OutboxDatabase, type OutboxMessage } from '@appgov/db';
 import { assertValidEvent, CLOUDEVENTS_CONTENT_TYPE } from '@appgov/kafka';
 import type { Transaction } from 'kysely';
 
@@ -26,8 +26,8 @@ export function eventOutboxMessage(
  * transaction); its topic and key come from the contracts registry; `enqueueOutbox` writes
  * `traceparent`.
  */
-export async function enqueueEvents(
-  trx: Transaction<any>,
+export async function enqueueEvents<DB extends OutboxDatabase>(
+  trx: Transaction<DB>,
   events: readonly AnyCloudEvent[],
   topics: Readonly<Record<TopicId, string>>,
 ): Promise<void> {

@@ -5,8 +5,8 @@ import { kafkaOutboxSender } from '../outbox/kafka-outbox-sender.js';
 
 type Send = (records: OutboxRecord[]) => Promise<void>;
 
-/** Options of {@link outboxRelayPlugin}: the relay's tuning; db and send come from the other plugins. */
-export interface OutboxRelayPluginOptions extends Omit<OutboxRelayOptions, 'db' | 'send'> {
+/** Options of {@link outboxRelayPlugin}: the service's outbox tables (`outboxView(db)`) and the relay's tuning; send comes from `appgov-kafka`. */
+export interface OutboxRelayPluginOptions extends Omit<OutboxRelayOptions, 'send'> {
   /** Test seam: wraps the Kafka send (tests simulate Kafka being down). */
   wrapSend?: ((send: Send) => Send) | undefined;
 }
@@ -23,7 +23,7 @@ export const outboxRelayPlugin = fp<OutboxRelayPluginOptions>(
   async (app: FastifyInstance, { wrapSend, ...options }) => {
     // Connects lazily, so the service starts (and keeps its outbox) while Kafka is down.
     const send = kafkaOutboxSender(app.kafka.producer, app.kafka.producerReady);
-    const relay = new OutboxRelay({ ...options, db: app.db, send: wrapSend ? wrapSend(send) : send });
+    const relay = new OutboxRelay({ ...options, send: wrapSend ? wrapSend(send) : send });
     app.decorate('outboxRelay', relay);
     app.addHook('onClose', async () => relay.stop());
   },

@@ -4,10 +4,11 @@ import type { Clock } from '@appgov/service';
 import type { Kysely } from 'kysely';
 import { purgeConnection } from '../domain/connection-purge.js';
 import { OutboxBatch } from '../domain/inventory-outbox.js';
+import type { CatalogDatabase } from '../domain/tables/catalog.database.js';
 
 /** What the connections handler needs. */
 export interface ConnectionsDeps {
-  db: Kysely<any>;
+  db: Kysely<CatalogDatabase>;
   topics: Readonly<Record<TopicId, string>>;
   clock: Clock;
 }

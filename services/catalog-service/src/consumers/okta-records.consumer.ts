@@ -2,10 +2,11 @@ import { withTransaction } from '@appgov/db';
 import type { BatchItem } from '@appgov/kafka';
 import type { Kysely } from 'kysely';
 import { type ApplyDeps, applyRecordEvents } from '../domain/sync-apply.js';
+import type { CatalogDatabase } from '../domain/tables/catalog.database.js';
 
 /** What the okta-records handler needs. */
 export interface OktaRecordsDeps extends ApplyDeps {
-  db: Kysely<any>;
+  db: Kysely<CatalogDatabase>;
 }
 
 /**

@@ -1,19 +1,34 @@
 import { InvalidInputError } from '@appgov/errors';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { READER_ROLE } from '../migrations/index.js';
+import { countsOf } from './dataset-counts.repository.js';
 import { DATASET_SPECS } from './dataset-specs.js';
-import { runSql } from './record-apply.js';
-import { iso, toInventoryApiToken, toInventoryApp, toInventoryGrant } from './row-mappers.js';
+import type { FindingRow } from './findings.repository.js';
+import {
+  type ApiTokenRow,
+  type AppRow,
+  iso,
+  toInventoryApiToken,
+  toInventoryApp,
+  toInventoryGrant,
+} from './row-mappers.js';
+import { runStatement } from './sql-statement.js';
+import { lastCompletedSync } from './sync-progress.repository.js';
+import type { CatalogDatabase } from './tables/catalog.database.js';
+import type { GroupTable } from './tables/group.table.js';
+import type { UserTable } from './tables/user.table.js';
 
 /** A transaction that can only see one tenant's rows (row-level security). */
-export type TenantTransaction = Transaction<any> & { readonly __tenantScoped: true };
+export type TenantTransaction = Transaction<CatalogDatabase> & { readonly __tenantScoped: true };
+
+type UserRow = Selectable<UserTable>;
 
 /**
  * Runs `fn` in a read transaction as the `catalog_reader` role with `app.tenant_id` set: every
  * catalog table's policy then hides other tenants' rows, whatever the query forgets to filter.
  */
 export function withTenant<T>(
-  db: Kysely<any>,
+  db: Kysely<CatalogDatabase>,
   tenantId: string,
   fn: (trx: TenantTransaction) => Promise<T>,
 ): Promise<T> {
@@ -68,14 +83,23 @@ interface KeysetQuery {
   alias: string;
 }
 
+/** What every keyset row carries besides its own columns. */
+interface KeysetRow {
+  connection_id: string;
+  id: string;
+  /** The sort expression's value: text, int or timestamptz. */
+  sort_key: string | number | Date | null;
+}
+
 /**
  * Keyset pagination over (sort key, connection id, id): stable under concurrent writes, because a page
- * starts strictly after the last row of the previous one instead of at an offset.
+ * starts strictly after the last row of the previous one instead of at an offset. SQL text: the row
+ * value comparison runs over a sort expression the caller picks, with the filters each list adds.
  */
-async function keysetPage(
-  trx: Transaction<any>,
+async function keysetPage<R extends KeysetRow>(
+  trx: TenantTransaction,
   query: KeysetQuery,
-): Promise<{ rows: Record<string, any>[]; nextCursor: string | null }> {
+): Promise<{ rows: R[]; nextCursor: string | null }> {
   const params = [...query.params];
   const where = [...query.where];
   const cursor = decodeCursor(query.cursor);
@@ -91,7 +115,7 @@ async function keysetPage(
     ${where.length ? `where ${where.join(' and ')}` : ''}
     order by ${query.sortExpr} ${dir}, ${query.alias}.connection_id ${dir}, ${query.alias}.id ${dir}
     limit $${params.length}`;
-  const rows = await runSql(trx, text, params);
+  const rows = await runStatement<R>(trx, text, params);
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
@@ -147,7 +171,7 @@ export async function listApps(trx: TenantTransaction, query: AppListQuery) {
   if (query.risk !== undefined)
     where.push(query.risk ? 'a.open_finding_count > 0' : 'a.open_finding_count = 0');
   const sort = APP_SORTS[query.sort ?? 'label'];
-  const { rows, nextCursor } = await keysetPage(trx, {
+  const { rows, nextCursor } = await keysetPage<AppRow & KeysetRow & { finding_count: number }>(trx, {
     select: 'a.*, a.open_finding_count as finding_count',
     from: 'apps a',
     alias: 'a',
@@ -162,44 +186,61 @@ export async function listApps(trx: TenantTransaction, query: AppListQuery) {
   return { items: rows.map(appSummary), nextCursor };
 }
 
-function appSummary(row: Record<string, any>) {
+function appSummary(row: AppRow & { finding_count: number | null }) {
   return {
-    connectionId: row.connection_id as string,
+    connectionId: row.connection_id,
     ...toInventoryApp(row),
-    userCount: row.user_count as number,
-    groupCount: row.group_count as number,
+    userCount: row.user_count,
+    groupCount: row.group_count,
     findingCount: Number(row.finding_count ?? 0),
   };
 }
 
 /** One app with grants, assigned users and groups (bounded lists), or null. */
 export async function getApp(trx: TenantTransaction, connectionId: string, appId: string, memberLimit = 100) {
-  const [row] = await runSql(
-    trx,
-    `select a.*, a.open_finding_count as finding_count from apps a where a.connection_id = $1::uuid and a.id = $2`,
-    [connectionId, appId],
-  );
+  const row = await trx
+    .selectFrom('apps as a')
+    .selectAll('a')
+    .select('a.open_finding_count as finding_count')
+    .where('a.connection_id', '=', connectionId)
+    .where('a.id', '=', appId)
+    .executeTakeFirst();
   if (!row) return null;
-  const p = [connectionId, appId, memberLimit];
-  const grants = await runSql(
-    trx,
-    `select * from app_grants where connection_id = $1::uuid and app_id = $2 order by id`,
-    [connectionId, appId],
-  );
-  const users = await runSql(
-    trx,
-    `select au.user_id, au.scope, au.status, u.login, u.status as user_status from app_users au
-       left join users u on u.tenant_id = au.tenant_id and u.connection_id = au.connection_id and u.id = au.user_id
-      where au.connection_id = $1::uuid and au.app_id = $2 order by au.user_id limit $3`,
-    p,
-  );
-  const groups = await runSql(
-    trx,
-    `select ga.group_id, ga.priority, g.name from group_apps ga
-       left join groups g on g.tenant_id = ga.tenant_id and g.connection_id = ga.connection_id and g.id = ga.group_id
-      where ga.connection_id = $1::uuid and ga.app_id = $2 order by ga.group_id limit $3`,
-    p,
-  );
+  const grants = await trx
+    .selectFrom('app_grants')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('app_id', '=', appId)
+    .orderBy('id')
+    .execute();
+  const users = await trx
+    .selectFrom('app_users as au')
+    .leftJoin('users as u', (j) =>
+      j
+        .onRef('u.tenant_id', '=', 'au.tenant_id')
+        .onRef('u.connection_id', '=', 'au.connection_id')
+        .onRef('u.id', '=', 'au.user_id'),
+    )
+    .select(['au.user_id', 'au.scope', 'au.status', 'u.login', 'u.status as user_status'])
+    .where('au.connection_id', '=', connectionId)
+    .where('au.app_id', '=', appId)
+    .orderBy('au.user_id')
+    .limit(memberLimit)
+    .execute();
+  const groups = await trx
+    .selectFrom('group_apps as ga')
+    .leftJoin('groups as g', (j) =>
+      j
+        .onRef('g.tenant_id', '=', 'ga.tenant_id')
+        .onRef('g.connection_id', '=', 'ga.connection_id')
+        .onRef('g.id', '=', 'ga.group_id'),
+    )
+    .select(['ga.group_id', 'ga.priority', 'g.name'])
+    .where('ga.connection_id', '=', connectionId)
+    .where('ga.app_id', '=', appId)
+    .orderBy('ga.group_id')
+    .limit(memberLimit)
+    .execute();
   return {
     ...appSummary(row),
     grants: grants.map(toInventoryGrant),
@@ -223,12 +264,12 @@ export interface ListQuery {
   cursor?: string | undefined;
 }
 
-function userOut(row: Record<string, any>) {
+function userOut(row: UserRow) {
   return {
-    connectionId: row.connection_id as string,
-    id: row.id as string,
-    status: row.status as string,
-    login: row.login as string,
+    connectionId: row.connection_id,
+    id: row.id,
+    status: row.status,
+    login: row.login,
     email: row.email ?? null,
     firstName: row.first_name ?? null,
     lastName: row.last_name ?? null,
@@ -256,7 +297,7 @@ export async function listUsers(trx: TenantTransaction, query: ListQuery) {
     params.push(query.connectionId);
     where.push(`u.connection_id = $${params.length}::uuid`);
   }
-  const { rows, nextCursor } = await keysetPage(trx, {
+  const { rows, nextCursor } = await keysetPage<UserRow & KeysetRow>(trx, {
     select: 'u.*',
     from: 'users u',
     alias: 'u',
@@ -273,31 +314,46 @@ export async function listUsers(trx: TenantTransaction, query: ListQuery) {
 
 /** One user with roles, groups and apps, or null. */
 export async function getUser(trx: TenantTransaction, connectionId: string, userId: string) {
-  const [row] = await runSql(trx, `select * from users where connection_id = $1::uuid and id = $2`, [
-    connectionId,
-    userId,
-  ]);
+  const row = await trx
+    .selectFrom('users')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!row) return null;
-  const p = [connectionId, userId];
-  const roles = await runSql(
-    trx,
-    `select * from user_roles where connection_id = $1::uuid and user_id = $2 order by role_id`,
-    p,
-  );
-  const groups = await runSql(
-    trx,
-    `select gm.group_id, g.name from group_members gm
-       left join groups g on g.tenant_id = gm.tenant_id and g.connection_id = gm.connection_id and g.id = gm.group_id
-      where gm.connection_id = $1::uuid and gm.user_id = $2 order by gm.group_id`,
-    p,
-  );
-  const apps = await runSql(
-    trx,
-    `select au.app_id, au.scope, a.label from app_users au
-       left join apps a on a.tenant_id = au.tenant_id and a.connection_id = au.connection_id and a.id = au.app_id
-      where au.connection_id = $1::uuid and au.user_id = $2 order by au.app_id`,
-    p,
-  );
+  const roles = await trx
+    .selectFrom('user_roles')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('user_id', '=', userId)
+    .orderBy('role_id')
+    .execute();
+  const groups = await trx
+    .selectFrom('group_members as gm')
+    .leftJoin('groups as g', (j) =>
+      j
+        .onRef('g.tenant_id', '=', 'gm.tenant_id')
+        .onRef('g.connection_id', '=', 'gm.connection_id')
+        .onRef('g.id', '=', 'gm.group_id'),
+    )
+    .select(['gm.group_id', 'g.name'])
+    .where('gm.connection_id', '=', connectionId)
+    .where('gm.user_id', '=', userId)
+    .orderBy('gm.group_id')
+    .execute();
+  const apps = await trx
+    .selectFrom('app_users as au')
+    .leftJoin('apps as a', (j) =>
+      j
+        .onRef('a.tenant_id', '=', 'au.tenant_id')
+        .onRef('a.connection_id', '=', 'au.connection_id')
+        .onRef('a.id', '=', 'au.app_id'),
+    )
+    .select(['au.app_id', 'au.scope', 'a.label'])
+    .where('au.connection_id', '=', connectionId)
+    .where('au.user_id', '=', userId)
+    .orderBy('au.app_id')
+    .execute();
   return {
     ...userOut(row),
     roles: roles.map((r) => ({
@@ -323,7 +379,9 @@ export async function listGroups(trx: TenantTransaction, query: ListQuery) {
     params.push(query.connectionId);
     where.push(`g.connection_id = $${params.length}::uuid`);
   }
-  const { rows, nextCursor } = await keysetPage(trx, {
+  const { rows, nextCursor } = await keysetPage<
+    Selectable<GroupTable> & KeysetRow & { member_count: number }
+  >(trx, {
     select: `g.*, (select count(*)::int from group_members m where m.tenant_id = g.tenant_id and m.connection_id = g.connection_id and m.group_id = g.id) as member_count`,
     from: 'groups g',
     alias: 'g',
@@ -337,13 +395,13 @@ export async function listGroups(trx: TenantTransaction, query: ListQuery) {
   });
   return {
     items: rows.map((g) => ({
-      connectionId: g.connection_id as string,
-      id: g.id as string,
-      type: g.type as string,
-      name: g.name as string,
+      connectionId: g.connection_id,
+      id: g.id,
+      type: g.type,
+      name: g.name,
       description: g.description ?? null,
       lastUpdated: iso(g.last_updated)!,
-      memberCount: g.member_count as number,
+      memberCount: g.member_count,
     })),
     nextCursor,
   };
@@ -357,7 +415,7 @@ export async function listApiTokens(trx: TenantTransaction, query: ListQuery) {
     params.push(query.connectionId);
     where.push(`t.connection_id = $${params.length}::uuid`);
   }
-  const { rows, nextCursor } = await keysetPage(trx, {
+  const { rows, nextCursor } = await keysetPage<ApiTokenRow & KeysetRow & { finding_count: number }>(trx, {
     select: `t.*, ${openFindingCount('t', 'api-token')} as finding_count`,
     from: 'api_tokens t',
     alias: 't',
@@ -371,9 +429,9 @@ export async function listApiTokens(trx: TenantTransaction, query: ListQuery) {
   });
   return {
     items: rows.map((t) => ({
-      connectionId: t.connection_id as string,
+      connectionId: t.connection_id,
       ...toInventoryApiToken(t),
-      findingCount: t.finding_count as number,
+      findingCount: t.finding_count,
     })),
     nextCursor,
   };
@@ -389,7 +447,7 @@ export async function listAdmins(trx: TenantTransaction, query: ListQuery) {
     params.push(query.connectionId);
     where.push(`u.connection_id = $${params.length}::uuid`);
   }
-  const { rows, nextCursor } = await keysetPage(trx, {
+  const { rows, nextCursor } = await keysetPage<UserRow & KeysetRow & { role_types: string[] | null }>(trx, {
     select: `u.*, (select array_agg(distinct r.type order by r.type) from user_roles r where r.tenant_id = u.tenant_id
                and r.connection_id = u.connection_id and r.user_id = u.id) as role_types`,
     from: 'users u',
@@ -403,7 +461,7 @@ export async function listAdmins(trx: TenantTransaction, query: ListQuery) {
     cursor: query.cursor,
   });
   return {
-    items: rows.map((u) => ({ ...userOut(u), roleTypes: (u.role_types ?? []) as string[] })),
+    items: rows.map((u) => ({ ...userOut(u), roleTypes: u.role_types ?? [] })),
     nextCursor,
   };
 }
@@ -433,7 +491,7 @@ export async function listFindings(
     params.push(query.connectionId);
     where.push(`f.connection_id = $${params.length}::uuid`);
   }
-  const { rows, nextCursor } = await keysetPage(trx, {
+  const { rows, nextCursor } = await keysetPage<FindingRow & KeysetRow>(trx, {
     select: 'f.*, f.id::text as id',
     from: 'findings f',
     alias: 'f',
@@ -447,14 +505,14 @@ export async function listFindings(
   });
   return {
     items: rows.map((f) => ({
-      id: f.id as string,
-      connectionId: f.connection_id as string,
-      kind: f.kind as string,
-      severity: f.severity as string,
+      id: f.id,
+      connectionId: f.connection_id,
+      kind: f.kind,
+      severity: f.severity,
       subject: {
-        type: f.subject_type as string,
-        id: f.subject_id as string,
-        label: (f.subject_label ?? null) as string | null,
+        type: f.subject_type,
+        id: f.subject_id,
+        label: f.subject_label ?? null,
       },
       details: f.details ?? {},
       firstSeen: iso(f.first_seen)!,
@@ -470,18 +528,8 @@ export async function listFindings(
  * and the purge maintain, instead of count(*) over tables of a million rows.
  */
 export async function connectionSummary(trx: TenantTransaction, connectionId: string) {
-  const rows = await runSql(
-    trx,
-    `select dataset, row_count from dataset_counts where connection_id = $1::uuid`,
-    [connectionId],
-  );
-  const stored = new Map(rows.map((r) => [r.dataset as string, Number(r.row_count)]));
-  const [sync] = await runSql(
-    trx,
-    `select sync_id, applied_at from sync_progress where connection_id = $1::uuid and state = 'completed'
-      order by applied_at desc nulls last limit 1`,
-    [connectionId],
-  );
+  const stored = await countsOf(trx, connectionId);
+  const sync = await lastCompletedSync(trx, connectionId);
   const datasets = Object.fromEntries(
     Object.values(DATASET_SPECS).map((spec) => [spec.dataset, stored.get(spec.dataset) ?? 0]),
   ) as Record<string, number>;
@@ -492,6 +540,6 @@ export async function connectionSummary(trx: TenantTransaction, connectionId: st
     connectionId,
     counts: datasets,
     openFindings: findings,
-    lastAppliedSync: sync ? { syncId: sync.sync_id as string, appliedAt: iso(sync.applied_at) } : null,
+    lastAppliedSync: sync ? { syncId: sync.sync_id, appliedAt: iso(sync.applied_at) } : null,
   };
 }

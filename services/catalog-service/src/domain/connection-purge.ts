@@ -1,31 +1,32 @@
 import type { Transaction } from 'kysely';
+import { deleteConnectionCounts } from './dataset-counts.repository.js';
 import { DATASET_SPECS } from './dataset-specs.js';
 import { findingFields } from './findings.js';
+import { deleteConnectionFindings, resolveConnectionFindings } from './findings.repository.js';
 import type { OutboxBatch } from './inventory-outbox.js';
-import { runSql } from './record-apply.js';
+import {
+  deleteConnectionApiTokens,
+  deleteConnectionApps,
+  deleteConnectionGrants,
+  deleteConnectionRows,
+} from './okta-rows.repository.js';
+import { deleteConnectionChanges } from './pending-changes.repository.js';
 import { iso, toInventoryApp } from './row-mappers.js';
-import { setTenant } from './sync-apply.js';
+import { cancelRunningSyncs, markConnectionDeleted, setTenant } from './sync-progress.repository.js';
+import type { CatalogDatabase } from './tables/catalog.database.js';
 
 /**
  * Removes everything the catalog holds for a deleted connection and queues the removals (app,
  * grant, token, finding) plus a tombstone per app. Idempotent: a second delivery finds nothing to
  * remove; the connection is remembered as deleted so late record batches are ignored.
  */
-export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch): Promise<void> {
+export async function purgeConnection(trx: Transaction<CatalogDatabase>, outbox: OutboxBatch): Promise<void> {
   const { tenantId, connectionId } = outbox;
   await setTenant(trx, tenantId);
-  const state = await runSql(
-    trx,
-    `insert into connection_state (connection_id, tenant_id, deleted_at) values ($1::uuid, $2, now())
-     on conflict (connection_id) do update set deleted_at = coalesce(connection_state.deleted_at, now())
-     returning tenant_id`,
-    [connectionId, tenantId],
-  );
+  const state = await markConnectionDeleted(trx, connectionId, tenantId);
   // A connection id belongs to one tenant; an event naming another tenant purges nothing.
-  if (state[0]?.tenant_id !== tenantId) return;
-  const params = [tenantId, connectionId];
-  const where = 'tenant_id = $1 and connection_id = $2::uuid';
-  const grants = await runSql(trx, `delete from app_grants where ${where} returning *`, params);
+  if (state?.tenant_id !== tenantId) return;
+  const grants = await deleteConnectionGrants(trx, tenantId, connectionId);
   for (const g of grants) {
     if (g.status !== 'ACTIVE') continue;
     outbox.inventory('app.grant.revoked', g.app_id, {
@@ -36,7 +37,7 @@ export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch
       reason: 'connection_deleted',
     });
   }
-  const apps = await runSql(trx, `delete from apps where ${where} returning *`, params);
+  const apps = await deleteConnectionApps(trx, tenantId, connectionId);
   for (const a of apps) {
     outbox.inventory('app.removed', a.id, {
       syncId: null,
@@ -46,7 +47,7 @@ export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch
     });
     outbox.appState(a.id, null);
   }
-  const tokens = await runSql(trx, `delete from api_tokens where ${where} returning id`, params);
+  const tokens = await deleteConnectionApiTokens(trx, tenantId, connectionId);
   for (const t of tokens) {
     outbox.inventory('api-token.removed', t.id, {
       syncId: null,
@@ -54,24 +55,16 @@ export async function purgeConnection(trx: Transaction<any>, outbox: OutboxBatch
       reason: 'connection_deleted',
     });
   }
-  const findings = await runSql(
-    trx,
-    `update findings set resolved_at = $3::timestamptz where ${where} and resolved_at is null returning *`,
-    [...params, outbox.now],
-  );
+  const findings = await resolveConnectionFindings(trx, tenantId, connectionId, outbox.now);
   for (const f of findings) {
     outbox.inventory('finding.resolved', f.id, { ...findingFields(f), resolvedAt: iso(f.resolved_at)! });
   }
-  await runSql(trx, `delete from findings where ${where}`, params);
+  await deleteConnectionFindings(trx, tenantId, connectionId);
   for (const spec of Object.values(DATASET_SPECS)) {
     if (spec.table === 'apps' || spec.table === 'app_grants' || spec.table === 'api_tokens') continue;
-    await runSql(trx, `delete from ${spec.table} where ${where}`, params);
+    await deleteConnectionRows(trx, spec, tenantId, connectionId);
   }
-  await runSql(trx, `delete from pending_changes where connection_id = $1::uuid`, [connectionId]);
-  await runSql(trx, `delete from dataset_counts where ${where}`, params);
-  await runSql(
-    trx,
-    `update sync_progress set state = 'cancelled', ended_at = now() where connection_id = $1::uuid and state = 'running'`,
-    [connectionId],
-  );
+  await deleteConnectionChanges(trx, connectionId);
+  await deleteConnectionCounts(trx, tenantId, connectionId);
+  await cancelRunningSyncs(trx, connectionId);
 }

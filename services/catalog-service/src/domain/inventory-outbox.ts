@@ -11,6 +11,7 @@ import {
 import { enqueueOutbox, type OutboxMessage } from '@appgov/db';
 import { eventOutboxMessage } from '@appgov/service';
 import type { Transaction } from 'kysely';
+import type { CatalogDatabase } from './tables/catalog.database.js';
 
 export const EVENT_SOURCE = '/appgov/catalog-service';
 
@@ -63,7 +64,7 @@ export class OutboxBatch {
     this.messages.push(eventOutboxMessage(event as AnyCloudEvent, this.topics));
   }
 
-  async flush(trx: Transaction<any>): Promise<void> {
+  async flush(trx: Transaction<CatalogDatabase>): Promise<void> {
     await enqueueOutbox(trx, this.messages.splice(0));
   }
 }

@@ -15,6 +15,7 @@ import {
   listUsers,
   withTenant,
 } from '../domain/catalog.repository.js';
+import type { CatalogDatabase } from '../domain/tables/catalog.database.js';
 
 const N = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 const Uuid = Type.String({ format: 'uuid' });
@@ -138,7 +139,7 @@ const FindingsQuery = Type.Object({
 const ObjectParams = Type.Object({ connectionId: Uuid, id: Type.String({ minLength: 1, maxLength: 255 }) });
 
 /** The catalog query API (SPEC K3): read-only, tenant from the JWT, row-level security underneath. */
-export function registerCatalogRoutes(app: HttpApp, db: Kysely<any>): void {
+export function registerCatalogRoutes(app: HttpApp, db: Kysely<CatalogDatabase>): void {
   const viewer = requireRole('viewer');
   const tenantOf = (request: { auth: { tenant: string } | null }) => request.auth!.tenant;
   const tags = ['catalog'];

@@ -1,3 +1,4 @@
+import type { OutboxDatabase } from '@appgov/db';
 import type { ColumnType, Generated } from 'kysely';
 
 /** `sync_jobs`: one row per requested sync. */
@@ -51,7 +52,7 @@ export interface SyncParentTable {
 }
 
 /** The `ingest` schema. */
-export interface IngestDatabase {
+export interface IngestDatabase extends OutboxDatabase {
   sync_jobs: SyncJobTable;
   sync_checkpoints: SyncCheckpointTable;
   sync_parents: SyncParentTable;

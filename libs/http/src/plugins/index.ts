@@ -1,0 +1,2 @@
+export * from './auth.plugin.js';
+export * from './http-metrics.plugin.js';

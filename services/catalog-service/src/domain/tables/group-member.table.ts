@@ -1,0 +1,6 @@
+import type { OktaRowColumns } from './okta-row.js';
+
+export interface GroupMemberTable extends OktaRowColumns {
+  group_id: string;
+  user_id: string;
+}

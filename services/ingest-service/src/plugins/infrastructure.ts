@@ -1,0 +1,40 @@
+import { type OutboxDatabase, outboxView } from '@appgov/db';
+import type { HttpApp } from '@appgov/http';
+import { createKafka } from '@appgov/kafka';
+import { dbPlugin, kafkaPlugin, outboxRelayPlugin, redisPlugin } from '@appgov/service';
+import type { AppLogger, Registry } from '@appgov/telemetry';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+
+/** The clients the service built; the plugins own their readiness checks and closing. */
+export interface Infrastructure<DB extends OutboxDatabase> {
+  config: Readonly<Config>;
+  db: Kysely<DB>;
+  redis: Redis;
+  logger: AppLogger;
+  registry: Registry;
+}
+
+/**
+ * The infrastructure ingest-service needs, as named plugins whose declared dependencies make a wrong
+ * order fail at boot: Postgres, Redis, Kafka and the outbox relay.
+ */
+export async function registerInfrastructure<DB extends OutboxDatabase>(
+  app: HttpApp,
+  { config, db, redis, logger, registry }: Infrastructure<DB>,
+): Promise<void> {
+  await app.register(dbPlugin, { db });
+  await app.register(redisPlugin, { redis });
+  await app.register(kafkaPlugin, {
+    client: createKafka({ clientId: 'ingest-service', brokers: config.KAFKA_BROKERS, logger }),
+    logger,
+  });
+  await app.register(outboxRelayPlugin, {
+    db: outboxView(db),
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+    listenConnectionString: config.DATABASE_URL,
+    logger,
+    registry,
+  });
+}
