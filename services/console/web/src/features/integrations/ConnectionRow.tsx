@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DisclosureButton } from '../../components/DisclosureButton';
 import { ErrorText } from '../../components/ErrorText';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Time } from '../../components/Time';
@@ -21,15 +22,9 @@ export function ConnectionRow(props: {
   return (
     <li className="connection">
       <div className="connection-summary">
-        <button
-          type="button"
-          className="disclosure"
-          aria-expanded={open}
-          aria-controls={panelId}
-          onClick={() => setOpen(!open)}
-        >
+        <DisclosureButton expanded={open} controls={panelId} onToggle={() => setOpen(!open)}>
           {c.domain}
-        </button>
+        </DisclosureButton>
         <StatusBadge status={c.status} />
         <span>
           Last synced: <LastSynced at={c.lastSynced.at} stale={c.stale} reason={c.staleReason} />

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
+import { DisclosureButton } from '../../components/DisclosureButton';
 import { ErrorText } from '../../components/ErrorText';
 import { Page } from '../../components/Page';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -43,15 +44,13 @@ export function IntegrationsPage({ canChange }: { canChange: boolean }) {
         <tbody>
           <tr>
             <th scope="row">
-              <button
-                type="button"
-                className="disclosure"
-                aria-expanded={expanded}
-                aria-controls="okta-domains"
-                onClick={() => setExpanded(!expanded)}
+              <DisclosureButton
+                expanded={expanded}
+                controls="okta-domains"
+                onToggle={() => setExpanded(!expanded)}
               >
                 Okta
-              </button>
+              </DisclosureButton>
             </th>
             <td>{count}</td>
             <td>{okta && count > 0 ? <StatusBadge status={worstStatus(okta)} /> : 'N/A'}</td>

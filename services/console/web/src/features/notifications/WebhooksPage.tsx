@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Button, Input, Label, TextField } from 'react-aria-components';
+import { DisclosureButton } from '../../components/DisclosureButton';
 import { ErrorText } from '../../components/ErrorText';
 import { Page } from '../../components/Page';
 import { Time } from '../../components/Time';
@@ -52,14 +53,9 @@ export function WebhooksPage({ canChange }: { canChange: boolean }) {
       <ul className="webhooks">
         {list.data?.map((w) => (
           <li key={w.id}>
-            <button
-              type="button"
-              className="disclosure"
-              aria-expanded={open === w.id}
-              onClick={() => setOpen(open === w.id ? null : w.id)}
-            >
+            <DisclosureButton expanded={open === w.id} onToggle={() => setOpen(open === w.id ? null : w.id)}>
               {w.url}
-            </button>{' '}
+            </DisclosureButton>{' '}
             {w.enabled ? 'Enabled' : `Disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`}
             {open === w.id && <Deliveries id={w.id} url={w.url} />}
           </li>
