@@ -3,7 +3,7 @@
 // journey for an admin, what a viewer, another tenant and an operator see, the same flow with the
 // keyboard alone, and axe plus a screenshot on every screen.
 import { DEMO_PASSWORD } from '@appgov/oidc-provider';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import t, { type Test } from 'tap';
 import { gone, launchChromium, screenshot, see, seriousViolations } from '../src/browser.js';
 import { AppsPage } from '../src/pages/apps.page.js';
@@ -238,21 +238,19 @@ t.test('the console in a browser', async (t) => {
   t.ok(audited.size >= 12, `axe ran and a screenshot was saved on ${audited.size} screens`);
 });
 
-async function tabTo(page: Page, name: string, max = 60): Promise<void> {
+/** Presses Tab until the target has the focus, as a keyboard user would. */
+async function tabTo(page: Page, target: Locator, max = 60): Promise<void> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
-    const focused = page.locator('*:focus');
-    if ((await focused.count()) === 0) continue;
-    const label = (await focused.getAttribute('aria-label')) ?? (await focused.innerText()).trim();
-    if (label === name) return;
+    if (await target.evaluate((el) => el === document.activeElement)) return;
   }
-  throw new Error(`Tab never reached "${name}"`);
+  throw new Error(`Tab never reached ${target}`);
 }
 
 async function keyboardJourney(t: Test, page: Page, domain: string, token: string): Promise<void> {
   const integrations = new IntegrationsPage(page);
   await see(integrations.heading());
-  await tabTo(page, 'Add Okta domain');
+  await tabTo(page, integrations.addButton());
   await page.keyboard.press('Enter');
   await see(integrations.addDialog());
   await page.keyboard.type(domain); // the domain field has the focus when the window opens
@@ -263,10 +261,10 @@ async function keyboardJourney(t: Test, page: Page, domain: string, token: strin
   await gone(integrations.addDialog());
   await integrations.status(domain, 'Success');
   t.pass('connected with the keyboard alone');
-  await tabTo(page, domain);
+  await tabTo(page, integrations.domainRow(domain).getByRole('button', { name: domain, exact: true }));
   await page.keyboard.press('Enter');
   await see(integrations.domainDetails(domain));
-  await tabTo(page, `Edit token of ${domain}`);
+  await tabTo(page, page.getByRole('button', { name: `Edit token of ${domain}` }));
   await page.keyboard.press('Enter');
   await page.keyboard.type(`${token}-unused`);
   await page.keyboard.press('Enter');
@@ -275,10 +273,10 @@ async function keyboardJourney(t: Test, page: Page, domain: string, token: strin
   await gone(confirm);
   t.pass('the token edit is cancelled with Escape');
   await page.keyboard.press('Escape');
-  await tabTo(page, `Delete ${domain}`);
+  await tabTo(page, page.getByRole('button', { name: `Delete ${domain}` }));
   await page.keyboard.press('Enter');
   const del = await see(integrations.confirmDialog(`Delete ${domain}?`));
-  await tabTo(page, 'Confirm', 5);
+  await tabTo(page, del.getByRole('button', { name: 'Confirm' }), 5);
   await page.keyboard.press('Enter');
   await gone(del);
   await gone(integrations.domainRow(domain));
