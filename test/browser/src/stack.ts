@@ -18,7 +18,6 @@ import { spawnOidcProvider } from '@appgov/oidc-provider';
 import { type CreateOrgOptions, startOktaSimulator } from '@appgov/okta-simulator';
 import { dropSchemasWithPrefix, testEnv, uniqueName } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
-import type { Test } from 'tap';
 
 export interface BrowserStack {
   consoleUrl: string;
@@ -26,7 +25,12 @@ export interface BrowserStack {
   prefix: string;
 }
 
-export async function startBrowserStack(t: Test, orgs: CreateOrgOptions[]): Promise<BrowserStack> {
+/** Where a stack registers its clean-up (a tap test, or the benchmark's own list). */
+export interface Teardowns {
+  teardown(fn: () => unknown): void;
+}
+
+export async function startBrowserStack(t: Teardowns, orgs: CreateOrgOptions[]): Promise<BrowserStack> {
   const prefix = uniqueName('web')
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');

@@ -98,6 +98,8 @@ t.test('the console in a browser', async (t) => {
   t.equal(navigations.length, 0, 'In progress turned to Success without a reload');
   t.ok(summary.lastAppliedSync, 'the catalog has applied the sync when Success shows');
   t.equal(summary.counts.apps, snapshot.apps.length, 'every app of the org is in the catalog at that moment');
+  await see(integrations.providerRow().getByText('Success', { exact: true }));
+  t.pass('the Okta row gives the worst status of its domains');
   await integrations.expand(domain);
   await see(integrations.domainDetails(domain).getByRole('table', { name: `Last syncs of ${domain}` }));
   await audit(page, 'integrations');

@@ -13,7 +13,8 @@ import { LastSynced } from './LastSynced';
 export function IntegrationsPage({ canChange }: { canChange: boolean }) {
   const connections = useConnections();
   const busy = connections.data?.some((c) => c.status === 'in_progress' || c.currentSync) ?? false;
-  const providers = useProviders(busy);
+  const statuses = connections.data?.map((c) => `${c.id}:${c.status}:${c.lastSynced.at}`).join(',') ?? '';
+  const providers = useProviders(busy, statuses);
   const [expanded, setExpanded] = useState(true);
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState('');

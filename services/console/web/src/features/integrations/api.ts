@@ -1,6 +1,6 @@
 // Integrations' server state: the provider summary, the Okta connections and their syncs, and the
 // changes. Lists poll while anything is in progress so status changes show without a reload (U3).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { connectionApi, unwrap } from '../../api/client';
 import type { paths } from '../../api/connection';
 
@@ -33,10 +33,12 @@ export function useConnections() {
   });
 }
 
-export function useProviders(fast: boolean) {
+/** The provider summary; `statuses` (the domains' statuses) in the key refetches it when one changes. */
+export function useProviders(fast: boolean, statuses: string) {
   return useQuery({
-    queryKey: keys.providers,
+    queryKey: [...keys.providers, statuses],
     queryFn: async () => unwrap(await connectionApi.GET('/v1/integrations/providers')).items,
+    placeholderData: keepPreviousData,
     refetchInterval: fast ? 1_000 : 10_000,
   });
 }
