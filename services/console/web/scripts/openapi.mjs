@@ -22,12 +22,20 @@ const env = {
   VAULT_AUTH_METHOD: 'token',
   SMTP_HOST: '127.0.0.1',
   LOG_LEVEL: 'error',
+  // The console's own document (/api/me); its provider is never contacted while building.
+  OIDC_ISSUER_URL: 'http://127.0.0.1:9',
+  OIDC_ALLOW_HTTP: 'true',
+  OIDC_CLIENT_ID: 'openapi',
+  OIDC_CLIENT_SECRET: 'openapi-generation-only',
+  PUBLIC_URL: 'http://127.0.0.1:8080',
+  COOKIE_SECURE: 'false',
 };
 
 for (const [name, dir] of [
   ['connection', 'connection-service'],
   ['catalog', 'catalog-service'],
   ['notification', 'notification-service'],
+  ['console', 'console'],
 ]) {
   const mod = await import(pathToFileURL(join(services, dir, 'dist/src/index.js')).href);
   const service = await mod.createService(mod.loadConfig(env));

@@ -4,6 +4,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths as CatalogPaths } from './catalog';
 import type { paths as ConnectionPaths } from './connection';
+import type { paths as ConsolePaths } from './console';
 import type { paths as NotificationPaths } from './notification';
 
 let csrfToken = '';
@@ -18,12 +19,15 @@ const csrf: Middleware = {
   },
 };
 
-function client<Paths extends {}>(service: string) {
-  const c = createClient<Paths>({ baseUrl: `${window.location.origin}/api/${service}` });
+function client<Paths extends {}>(service: string | null) {
+  const base = service ? `/api/${service}` : '';
+  const c = createClient<Paths>({ baseUrl: `${window.location.origin}${base}` });
   c.use(csrf);
   return c;
 }
 
+/** The console's own routes (/api/me, /auth/logout). */
+export const consoleApi = client<ConsolePaths>(null);
 export const connectionApi = client<ConnectionPaths>('connection');
 export const catalogApi = client<CatalogPaths>('catalog');
 export const notificationApi = client<NotificationPaths>('notification');

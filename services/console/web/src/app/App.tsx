@@ -45,7 +45,7 @@ function Shell({ me }: { me: Me }) {
         <span className="who">
           {me.email} · {me.tenant} · {me.roles.join(', ')}
         </span>
-        <Button onPress={() => signOut(me)}>Sign out</Button>
+        <Button onPress={() => void signOut()}>Sign out</Button>
       </header>
       <nav aria-label="Main" className="sidenav">
         <ul>

@@ -1,30 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
-import { setCsrfToken, signIn } from '../../api/client';
+import { consoleApi, setCsrfToken, signIn } from '../../api/client';
+import type { paths } from '../../api/console';
 
 /** Who is signed in (`GET /api/me`, the console's own route); 401 sends the person to sign in. */
-export interface Me {
-  sub: string;
-  email: string;
-  name?: string;
-  tenant: string;
-  roles: string[];
-  csrfToken: string;
-  expiresAt: string;
-}
+export type Me = paths['/api/me']['get']['responses'][200]['content']['application/json'];
 
 export function useMe() {
   return useQuery({
     queryKey: ['me'],
     queryFn: async (): Promise<Me> => {
-      const res = await fetch('/api/me', { headers: { accept: 'application/json' } });
-      if (res.status === 401) {
+      const { data, response } = await consoleApi.GET('/api/me');
+      if (response.status === 401) {
         signIn();
         return new Promise<Me>(() => {});
       }
-      if (!res.ok) throw new Error(`/api/me answered ${res.status}`);
-      const me = (await res.json()) as Me;
-      setCsrfToken(me.csrfToken);
-      return me;
+      if (!data) throw new Error(`/api/me answered ${response.status}`);
+      setCsrfToken(data.csrfToken);
+      return data;
     },
     staleTime: 60_000,
   });
@@ -33,8 +25,7 @@ export function useMe() {
 export const canChange = (me: Me) => me.roles.includes('admin');
 export const isOperator = (me: Me) => me.roles.includes('operator') && !me.roles.includes('admin');
 
-export async function signOut(me: Me): Promise<void> {
-  const res = await fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': me.csrfToken } });
-  const body = (await res.json().catch(() => ({}))) as { redirectTo?: string };
-  window.location.assign(body.redirectTo ?? '/');
+export async function signOut(): Promise<void> {
+  const { data } = await consoleApi.POST('/auth/logout');
+  window.location.assign(data?.redirectTo ?? '/');
 }
