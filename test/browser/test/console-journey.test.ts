@@ -85,6 +85,8 @@ t.test('the console in a browser', async (t) => {
     if (f === page.mainFrame()) navigations.push(f.url());
   });
   await integrations.status(domain, 'Success');
+  await see(integrations.notice().getByText(`${domain}: the integration completed successfully.`));
+  t.pass('a success message appears');
   // At the moment Success shows, the catalog has every app of the org (C6 status truth).
   const conns = (
     await (

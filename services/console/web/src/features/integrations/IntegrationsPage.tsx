@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { DisclosureButton } from '../../components/DisclosureButton';
 import { ErrorText } from '../../components/ErrorText';
 import { Page } from '../../components/Page';
 import { StatusBadge } from '../../components/StatusBadge';
 import { AddConnectionDialog } from './AddConnectionDialog';
-import { type Provider, useConnections, useProviders } from './api';
+import { type Connection, type Provider, useConnections, useProviders } from './api';
 import { ConnectionRow } from './ConnectionRow';
 import { LastSynced } from './LastSynced';
 
@@ -18,6 +18,7 @@ export function IntegrationsPage({ canChange }: { canChange: boolean }) {
   const [expanded, setExpanded] = useState(true);
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState('');
+  useAnnounceStatusChanges(connections.data, setNotice);
   const okta = providers.data?.find((p) => p.provider === 'okta');
   const count = okta?.connectedDomains ?? connections.data?.length ?? 0;
 
@@ -107,4 +108,23 @@ function worstStatus(p: Provider): string {
   if (p.statusCounts.error > 0) return 'error';
   if (p.statusCounts.in_progress > 0) return 'in_progress';
   return 'success';
+}
+
+/**
+ * The guide's success message when a domain finishes (and the reason when it fails), in the live
+ * region, so people who do not watch the row hear it too.
+ */
+function useAnnounceStatusChanges(items: Connection[] | undefined, announce: (m: string) => void) {
+  const previous = useRef(new Map<string, string>());
+  useEffect(() => {
+    if (!items) return;
+    for (const c of items) {
+      const before = previous.current.get(c.id);
+      if (before && before !== c.status) {
+        if (c.status === 'success') announce(`${c.domain}: the integration completed successfully.`);
+        if (c.status === 'error') announce(`${c.domain}: Error. ${c.statusMessage ?? ''}`);
+      }
+    }
+    previous.current = new Map(items.map((c) => [c.id, c.status]));
+  }, [items, announce]);
 }
