@@ -117,6 +117,10 @@ t.test('the console in a browser', async (t) => {
     .find(([, g]) => /^okta\.[a-zA-Z]+\.manage$/.test(g.scopeId)) ?? [undefined, undefined];
   if (riskyAppId && riskyGrant) {
     const label = snapshot.apps.find((a) => a.id === riskyAppId)!.label;
+    await apps.search(label);
+    await gone(apps.appRows().nth(1));
+    await see(apps.table().getByRole('link', { name: label, exact: true }));
+    t.pass(`searching apps for "${label}" leaves that app`);
     const app = await apps.openApp(label);
     await see(app.grantRow(riskyGrant.scopeId).getByText('Risky scope'));
     t.pass(`the app page marks ${riskyGrant.scopeId} of ${label} as a risky scope`);
