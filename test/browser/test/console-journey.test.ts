@@ -2,6 +2,7 @@
 // services, the real OpenID provider process and the Okta simulator: the product guide's Integrations
 // journey for an admin, what a viewer, another tenant and an operator see, the same flow with the
 // keyboard alone, and axe plus a screenshot on every screen.
+import { generateKeyPairSync } from 'node:crypto';
 import { DEMO_PASSWORD } from '@appgov/oidc-provider';
 import type { Browser, Locator, Page } from 'playwright-core';
 import t, { type Test } from 'tap';
@@ -16,14 +17,32 @@ const ADMIN = 'admin@demo.example';
 const VIEWER = 'viewer@demo.example';
 const OPERATOR = 'operator@appgov.example';
 const OTHER_ADMIN = 'admin@other.example';
+const OAUTH_SCOPES = [
+  'okta.users.read',
+  'okta.groups.read',
+  'okta.apps.read',
+  'okta.appGrants.read',
+  'okta.roles.read',
+  'okta.apiTokens.read',
+  'okta.orgs.read',
+];
 
 t.test('the console in a browser', async (t) => {
   const sub = `web${Date.now().toString(36)}`;
   const domain = `${sub}.okta.com`;
   const keyboardDomain = `${sub}kb.okta.com`;
+  const oauthDomain = `${sub}oa.okta.com`;
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const serviceApp = {
+    clientId: `0oa${sub}`,
+    keys: [publicKey.export({ type: 'spki', format: 'pem' }).toString()],
+    scopes: OAUTH_SCOPES,
+    role: 'SUPER_ADMIN' as const,
+  };
   const stack = await startBrowserStack(t, [
     { domain, size: 'tiny', seed: 11 },
     { domain: keyboardDomain, size: 'tiny', seed: 12 },
+    { domain: oauthDomain, size: 'tiny', seed: 13, serviceApps: [serviceApp] },
   ]);
   const org = stack.okta.sim.org(domain);
   const browser: Browser = await launchChromium();
@@ -239,6 +258,21 @@ t.test('the console in a browser', async (t) => {
   await gone(integrations.domainRow(domain));
   await see(page.getByText('No Okta domain is connected yet.'));
   t.pass('the domain is deleted');
+
+  // Add with an OAuth service app (client id and private key) instead of an API token.
+  await integrations.addButton().click();
+  const add = await see(integrations.addDialog());
+  await add.getByLabel('Okta domain').fill(oauthDomain);
+  await add.getByText('OAuth service app', { exact: true }).click(); // the label, as a person clicks it
+  await see(add.getByLabel('Client ID'));
+  await add.getByLabel('Client ID').fill(serviceApp.clientId);
+  await add.getByLabel('Private key').fill(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  await add.getByRole('button', { name: 'Connect' }).click();
+  await gone(integrations.addDialog());
+  await integrations.status(oauthDomain, 'Success');
+  const oauthDetails = await integrations.expand(oauthDomain);
+  await see(oauthDetails.getByText(`OAuth service app ${serviceApp.clientId}`, { exact: false }));
+  t.pass('a domain connects with an OAuth service app');
 
   // The same flow with the keyboard alone.
   const kb = await signedIn(ADMIN);
