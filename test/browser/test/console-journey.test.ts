@@ -157,6 +157,25 @@ t.test('the console in a browser', async (t) => {
   ] as const) {
     await shell.open(link);
     if (name === 'findings') await see(page.getByRole('img', { name: /Open findings by severity/ }));
+    if (name === 'recipients') {
+      await page.getByLabel('Recipient email').fill(`secops@${sub}.example`);
+      await page.getByRole('button', { name: 'Add recipient' }).click();
+      await see(page.getByRole('cell', { name: `secops@${sub}.example` }));
+      t.pass('a recipient is added');
+    }
+    if (name === 'webhooks') {
+      await page.getByLabel('Webhook URL').fill('http://127.0.0.1:9/appgov-hook');
+      await page.getByRole('button', { name: 'Create webhook' }).click();
+      await see(page.getByText(/Signing secret \(shown once/));
+      await audit(page, 'webhooks-secret');
+      await page.getByRole('button', { name: 'I stored it' }).click();
+      await gone(page.getByText(/Signing secret \(shown once/));
+      await page.getByRole('button', { name: 'http://127.0.0.1:9/appgov-hook' }).click();
+      await see(
+        page.getByRole('table', { name: /Delivery log of/ }).or(page.getByText('No deliveries yet.')),
+      );
+      t.pass('a webhook is created with its secret shown once, and its delivery log opens');
+    }
     await audit(page, name);
   }
 
