@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Checks everything under helm/ and deploy/observability/ without a cluster:
-#   helm lint --strict with each helm/appgov/ci/*.yaml, helm-unittest suites (helm/appgov/tests),
-#   a full `helm template` per scenario, promtool check/test of the alert rules, the dashboards'
-#   static checks and generator, and that the chart's copies of rules and dashboards are identical
-#   to deploy/observability. Installs its tools first (scripts/helm-tools.sh).
+# Checks everything under helm/ and deploy/observability/:
+#   helm lint --strict with each helm/appgov/ci/*.yaml, helm-unittest suites (helm/appgov/tests)
+#   and their negative assertions' positive twins, a full `helm template` per scenario, the
+#   chart's Kafka topics against libs/contracts, promtool check/test of the alert rules, the
+#   dashboards' static checks and generator, and that the chart's copies of rules and dashboards
+#   are identical to deploy/observability. Installs its tools first (scripts/helm-tools.sh).
+#   Then scripts/kube-test.sh: the chart against a real API server (etcd + kube-apiserver on
+#   loopback); its checks count into the summary. KUBE_TEST=0 skips that part.
 # Ends with one line CI reads: "deploy checks: N passed, N failed"; exits non-zero on a failure.
 # `scripts/test-deploy.sh sync` refreshes the chart's copies from deploy/observability and exits.
 set -uo pipefail
@@ -51,7 +54,10 @@ done
 check "chart refuses to render without existingSecrets" \
   bash -c "! helm template appgov '$chart' >/dev/null 2>&1"
 check "values.yaml documents every key" node "$chart/tests/values-documented.mjs"
+check "files/kafka-topics.yaml matches libs/contracts (fix: node $chart/tests/kafka-topics.mjs)" \
+  node "$chart/tests/kafka-topics.mjs" --check
 check "helm-unittest ($chart/tests)" helm-unittest --color=false "$chart"
+check "every negative assertion has a positive twin" node "$chart/tests/negative-twins.mjs"
 
 check "promtool check rules" promtool check rules "$obs/alerts.yaml"
 check "promtool test rules" bash -c "cd '$obs' && promtool test rules alerts.test.yaml"
@@ -70,6 +76,18 @@ check "chart dashboards identical to $obs/dashboards (fix: scripts/test-deploy.s
   same_files "$obs/dashboards" "$chart/dashboards"
 check "chart rules identical to $obs/alerts.yaml (fix: scripts/test-deploy.sh sync)" \
   cmp "$obs/alerts.yaml" "$chart/rules/alerts.yaml"
+
+if [ "${KUBE_TEST:-1}" != 0 ]; then
+  bash scripts/kube-test.sh | tee "$out"
+  counts="$(sed -n 's/^kube checks: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out" | tail -1)"
+  if [ -n "$counts" ]; then
+    passed=$((passed + ${counts% *}))
+    failed=$((failed + ${counts#* }))
+  else
+    failed=$((failed + 1))
+    echo "FAILED scripts/kube-test.sh ended without its summary"
+  fi
+fi
 
 echo "deploy checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,3 +5,4 @@ here="$(cd "$(dirname "$0")" && pwd)"
 "$here/postgres.sh" start
 "$here/redis.sh" start
 "$here/kafka.sh" start
+"$here/prometheus.sh" start

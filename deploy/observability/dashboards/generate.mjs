@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DS = { type: 'prometheus', uid: '${datasource}' };
-const NS = 'namespace=~"$namespace"';
+// Every query is narrowed by the three variables every dashboard has: namespace, service, instance.
+const NS = 'namespace=~"$namespace",service=~"$service",instance=~"$instance"';
+const HTTP_COUNT = 'appgov_http_request_duration_seconds_count';
 
 function variables(extra = []) {
   return {
@@ -27,7 +29,9 @@ function variables(extra = []) {
         regex: '',
         skipUrlSync: false,
       },
-      queryVariable('namespace', 'Namespace', 'appgov_http_request_duration_seconds_count', 'namespace'),
+      queryVariable('namespace', 'Namespace', HTTP_COUNT, 'namespace'),
+      queryVariable('service', 'Service', `${HTTP_COUNT}{namespace=~"$namespace"}`, 'service'),
+      queryVariable('instance', 'Instance', `${HTTP_COUNT}{namespace=~"$namespace",service=~"$service"}`, 'instance'),
       ...extra,
     ],
   };
@@ -206,6 +210,10 @@ function syncHealth() {
   l.add(stat('Syncs failed (24h)', 'Syncs that stopped without completing (cancellations excluded).', `sum(increase(appgov_syncs_total{${NS},outcome="failed"}[24h]))`, { decimals: 0, steps: [green, amber(1)] }), 6, 4);
   l.add(stat('Failure ratio (1h)', 'Failed / (failed + completed) over the last hour; alert at 25%.', `sum(increase(appgov_syncs_total{${NS},outcome="failed"}[1h])) / sum(increase(appgov_syncs_total{${NS},outcome=~"completed|failed"}[1h]))`, { unit: 'percentunit', steps: [green, amber(0.1), red(0.25)] }), 6, 4);
   l.add(stat('Stale connections', 'Connections whose last successful sync is older than their schedule allows.', `max(appgov_connections_stale{${NS}})`, { decimals: 0, steps: [green, red(1)] }), 6, 4);
+  l.add(stat('Running syncs', 'Syncs the ingest replicas run now (appgov_sync_running_jobs).', `sum(appgov_sync_running_jobs{${NS}})`, { decimals: 0 }), 6, 4);
+  l.add(stat('Sync freshness SLI', 'Share of connections whose last applied sync is younger than twice their interval (SLO 99%).', `sum(max by (state) (appgov_connections_sync_freshness{${NS},state="fresh"})) / sum(max by (state) (appgov_connections_sync_freshness{${NS}}))`, { unit: 'percentunit', decimals: 2, steps: [red(null), amber(0.99), { color: 'green', value: 0.995 }] }), 6, 4);
+  l.add(stat('Freshness budget burn (1h)', 'Error-budget burn rate of the freshness SLO over 1 hour; pages at 14.4 (with 5m).', `max(appgov:sync_freshness:burnrate1h{${NS.split(',')[0]}})`, { decimals: 1, steps: [green, amber(1), red(14.4)] }), 6, 4);
+  l.add(stat('Connections late', 'Connections whose last applied sync is older than twice their interval.', `max(appgov_connections_sync_freshness{${NS},state="late"})`, { decimals: 0, steps: [green, red(1)] }), 6, 4);
   l.row('Syncs');
   l.add(timeseries('Syncs by outcome', 'Finished syncs per interval.', [[`sum by (outcome) (increase(${syncs}[$__rate_interval]))`, '{{outcome}}']], { stack: true }), 12, 8);
   l.add(timeseries('Failures by reason', 'invalid_token / org_not_found need the customer; okta_unavailable, rate_limited and circuit_open point at Okta; internal at us.', [[`sum by (reason) (increase(appgov_syncs_total{${NS},outcome="failed"}[$__rate_interval]))`, '{{reason}}']], { stack: true }), 12, 8);
@@ -218,8 +226,10 @@ function syncHealth() {
   l.row('Data flow');
   l.add(timeseries('Records read per dataset', 'Okta records ingest read, per second.', [[`sum by (dataset) (rate(appgov_sync_records_total{${NS}}[$__rate_interval]))`, '{{dataset}}']], { unit: 'rps', stack: true }), 12, 8);
   l.add(timeseries('Catalog rows written per dataset', 'Rows the catalog applied to PostgreSQL, per second (target: 50k/s sustained).', [[`sum by (dataset) (rate(appgov_catalog_rows_written_total{${NS}}[$__rate_interval]))`, '{{dataset}}']], { unit: 'rps', stack: true }), 12, 8);
-  l.add(timeseries('Ingest memory (RSS)', 'Resident memory of each ingest-service process (target: under 300 MB during a sync).', [[`process_resident_memory_bytes{${NS},service="ingest-service"}`, '{{pod}}']], { unit: 'bytes', thresholds: { mode: 'absolute', steps: [green, red(300 * 1024 * 1024)] } }), 12, 8);
-  l.add(timeseries('Stale connections', 'Over time.', [[`max(appgov_connections_stale{${NS}})`, 'stale']], { min: 0 }), 12, 8);
+  l.add(timeseries('Ingest memory (RSS)', 'Resident memory of each ingest-service process (target: under 300 MB during a sync).', [[`process_resident_memory_bytes{${NS},service="ingest-service"}`, '{{instance}}']], { unit: 'bytes', thresholds: { mode: 'absolute', steps: [green, red(300 * 1024 * 1024)] } }), 12, 8);
+  l.add(timeseries('Stale connections', 'Over time.', [[`max(appgov_connections_stale{${NS}})`, 'stale']], { min: 0, thresholds: { mode: 'absolute', steps: [green, red(1)] } }), 12, 8);
+  l.add(timeseries('Running syncs by replica', 'appgov_sync_running_jobs per ingest process.', [[`sum by (instance) (appgov_sync_running_jobs{${NS}})`, '{{instance}}']], { min: 0, stack: true }), 12, 8);
+  l.add(timeseries('Sync freshness', 'Connections fresh / late (last applied sync younger / older than twice the interval).', [[`max by (state) (appgov_connections_sync_freshness{${NS}})`, '{{state}}']], { min: 0, stack: true }), 12, 8);
   return dashboard({ uid: 'appgov-sync-health', title: 'Appgov / Sync health', description: 'Okta sync outcomes, durations, record flow and stale connections.', layout: l });
 }
 
@@ -234,7 +244,7 @@ function oktaUsage() {
   l.add(timeseries('Calls by bucket', 'Okta rate-limit buckets (endpoint families).', [[`sum by (bucket) (rate(appgov_okta_calls_total{${NS}}[$__rate_interval]))`, '{{bucket}}']], { unit: 'reqps', stack: true }), 12, 8);
   l.add(timeseries('Calls by status', '"network" counts resets and timeouts with no HTTP answer.', [[`sum by (status) (rate(appgov_okta_calls_total{${NS}}[$__rate_interval]))`, '{{status}}']], { unit: 'reqps', stack: true }), 12, 8);
   l.add(timeseries('Call duration p95 by bucket', 'One HTTP attempt, retries counted separately.', [[`histogram_quantile(0.95, sum by (le, bucket) (rate(appgov_okta_call_duration_seconds_bucket{${NS}}[$__rate_interval])))`, '{{bucket}}']], { unit: 's' }), 12, 8);
-  l.add(timeseries('Call duration p50 by bucket', '', [[`histogram_quantile(0.5, sum by (le, bucket) (rate(appgov_okta_call_duration_seconds_bucket{${NS}}[$__rate_interval])))`, '{{bucket}}']], { unit: 's' }), 12, 8);
+  l.add(timeseries('Call duration p50 by bucket', 'Median of one HTTP attempt per bucket.', [[`histogram_quantile(0.5, sum by (le, bucket) (rate(appgov_okta_call_duration_seconds_bucket{${NS}}[$__rate_interval])))`, '{{bucket}}']], { unit: 's' }), 12, 8);
   l.row('Rate limits and breakers');
   l.add(timeseries('Rate-limit headroom by bucket', 'X-Rate-Limit-Remaining / X-Rate-Limit-Limit of the latest response (lowest over processes).', [[`min by (bucket) (appgov_okta_rate_limit_remaining_ratio{${NS}})`, '{{bucket}}']], { unit: 'percentunit', min: 0, max: 1 }), 12, 8);
   l.add(timeseries('429s by bucket', 'Rate-limited responses per second.', [[`sum by (bucket) (rate(appgov_okta_429_total{${NS}}[$__rate_interval]))`, '{{bucket}}']], { unit: 'reqps', stack: true }), 12, 8);
@@ -260,33 +270,45 @@ function kafkaPipeline() {
   l.add(timeseries('Outbox published by topic', 'Events the relay published per second.', [[`sum by (topic) (rate(appgov_outbox_published_total{${NS}}[$__rate_interval]))`, '{{topic}}']], { unit: 'ops' }), 8, 8);
   l.add(timeseries('Outbox send failures', 'Relay batches whose send failed.', [[`sum by (service) (increase(appgov_outbox_send_failures_total{${NS}}[$__rate_interval]))`, '{{service}}']]), 8, 8);
   l.row('Notifications');
-  l.add(timeseries('Notifications sent by channel', '', [[`sum by (channel) (rate(appgov_notifications_sent_total{${NS}}[$__rate_interval]))`, '{{channel}}']], { unit: 'ops' }), 12, 8);
-  l.add(timeseries('Notifications failed by channel', '', [[`sum by (channel) (rate(appgov_notifications_failed_total{${NS}}[$__rate_interval]))`, '{{channel}}']], { unit: 'ops' }), 12, 8);
+  l.add(timeseries('Notifications sent by channel', 'Emails accepted by SMTP and webhooks answered 2xx, per second.', [[`sum by (channel) (rate(appgov_notifications_sent_total{${NS}}[$__rate_interval]))`, '{{channel}}']], { unit: 'ops' }), 12, 8);
+  l.add(timeseries('Notifications failed by channel', 'Failed delivery attempts (retried or given up); alert on a sustained rate.', [[`sum by (channel) (rate(appgov_notifications_failed_total{${NS}}[$__rate_interval]))`, '{{channel}}']], { unit: 'ops', thresholds: { mode: 'absolute', steps: [green, red(0.1)] } }), 12, 8);
+  l.add(timeseries('Email queue', 'Emails pending (waiting for SMTP or a retry) and failed (given up), from the database.', [[`max by (status) (appgov_email_queue_messages{${NS}})`, '{{status}}']], { min: 0 }), 8, 8);
+  l.add(timeseries('Oldest pending email', 'Age of the oldest email still waiting for SMTP.', [[`max(appgov_email_queue_oldest_pending_seconds{${NS}})`, 'oldest']], { unit: 's', min: 0, thresholds: { mode: 'absolute', steps: [green, amber(600), red(3600)] } }), 8, 8);
+  l.add(timeseries('Webhook delivery latency', 'One POST to a subscriber, p50 and p95 over all outcomes.', [
+    [`histogram_quantile(0.5, sum by (le) (rate(appgov_webhook_delivery_duration_seconds_bucket{${NS}}[$__rate_interval])))`, 'p50'],
+    [`histogram_quantile(0.95, sum by (le) (rate(appgov_webhook_delivery_duration_seconds_bucket{${NS}}[$__rate_interval])))`, 'p95'],
+  ], { unit: 's' }), 8, 8);
+  l.row('Dependencies');
+  l.add(timeseries('PostgreSQL pool by service', 'Clients open and idle, and queries waiting for a client (waiting > 0 for long: pool too small or a slow query).', [[`sum by (service, state) (appgov_db_pool_connections{${NS}})`, '{{service}} {{state}}']], { min: 0 }), 12, 8);
+  l.add(timeseries('Vault errors by code', 'Failed Vault calls per interval (VAULT_UNAVAILABLE: sealed or unreachable; VAULT_FORBIDDEN: policy).', [[`sum by (service, code) (increase(appgov_vault_errors_total{${NS}}[$__rate_interval]))`, '{{service}} {{code}}']], { min: 0, thresholds: { mode: 'absolute', steps: [green, red(1)] } }), 12, 8);
   return dashboard({ uid: 'appgov-kafka-pipeline', title: 'Appgov / Kafka pipeline', description: 'Consumer lag and outcomes, handler errors, DLQ, transactional outbox and notifications.', layout: l });
 }
 
 function httpRed() {
   const l = new Layout();
-  const sel = `${NS},service=~"$service"`;
+  const sel = NS;
+  const api = `${sel},route!~"/healthz|/readyz|/metrics"`;
   l.row('Rate, errors, duration');
   l.add(timeseries('Requests by service', 'Requests per second (health, readiness and metrics included).', [[`sum by (service) (rate(appgov_http_request_duration_seconds_count{${sel}}[$__rate_interval]))`, '{{service}}']], { unit: 'reqps', stack: true }), 8, 8);
-  l.add(timeseries('5xx ratio by service', 'Share of requests answered with a server error; alert at 5%.', [[`sum by (service) (rate(appgov_http_request_duration_seconds_count{${sel},status=~"5.."}[$__rate_interval])) / sum by (service) (rate(appgov_http_request_duration_seconds_count{${sel}}[$__rate_interval]))`, '{{service}}']], { unit: 'percentunit', min: 0 }), 8, 8);
-  l.add(timeseries('p99 latency by service', '', [[`histogram_quantile(0.99, sum by (le, service) (rate(appgov_http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`, '{{service}}']], { unit: 's' }), 8, 8);
+  l.add(timeseries('5xx ratio by service', 'Share of requests answered with a server error; alert at 5%.', [[`(sum by (service) (rate(appgov_http_request_duration_seconds_count{${sel},status=~"5.."}[$__rate_interval])) or 0 * sum by (service) (rate(appgov_http_request_duration_seconds_count{${sel}}[$__rate_interval]))) / sum by (service) (rate(appgov_http_request_duration_seconds_count{${sel}}[$__rate_interval]))`, '{{service}}']], { unit: 'percentunit', min: 0, thresholds: { mode: 'absolute', steps: [green, red(0.05)] } }), 8, 8);
+  l.add(timeseries('p99 latency by service', 'Slowest 1% of requests, all routes; the latency SLO counts requests over 500 ms.', [[`histogram_quantile(0.99, sum by (le, service) (rate(appgov_http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`, '{{service}}']], { unit: 's', thresholds: { mode: 'absolute', steps: [green, amber(0.25), red(0.5)] } }), 8, 8);
+  l.row('Service-level objectives');
+  l.add(timeseries('API availability (SLO 99.9%)', 'Share of API requests (health and metrics excluded) not answered with a 5xx, over 1 hour.', [[`1 - ((sum by (service) (rate(appgov_http_request_duration_seconds_count{${api},status=~"5.."}[1h])) or 0 * sum by (service) (rate(appgov_http_request_duration_seconds_count{${api}}[1h]))) / sum by (service) (rate(appgov_http_request_duration_seconds_count{${api}}[1h])))`, '{{service}}']], { unit: 'percentunit', max: 1, thresholds: { mode: 'absolute', steps: [red(null), { color: 'green', value: 0.999 }] } }), 12, 8);
+  l.add(timeseries('API latency (SLO 99% under 500 ms)', 'Share of API requests answered within 500 ms, over 1 hour.', [[`sum by (service) (rate(appgov_http_request_duration_seconds_bucket{${api},le="0.5"}[1h])) / sum by (service) (rate(appgov_http_request_duration_seconds_count{${api}}[1h]))`, '{{service}}']], { unit: 'percentunit', max: 1, thresholds: { mode: 'absolute', steps: [red(null), { color: 'green', value: 0.99 }] } }), 12, 8);
   l.row('Routes');
-  l.add(timeseries('Requests by route and status', '', [[`sum by (service, method, route, status) (rate(appgov_http_request_duration_seconds_count{${sel}}[$__rate_interval]))`, '{{service}} {{method}} {{route}} {{status}}']], { unit: 'reqps' }), 12, 9);
+  l.add(timeseries('Requests by route and status', 'Per route template, method and status code.', [[`sum by (service, method, route, status) (rate(appgov_http_request_duration_seconds_count{${sel}}[$__rate_interval]))`, '{{service}} {{method}} {{route}} {{status}}']], { unit: 'reqps' }), 12, 9);
   l.add(timeseries('p95 latency by route', 'Catalog app queries target p99 < 50 ms.', [[`histogram_quantile(0.95, sum by (le, service, method, route) (rate(appgov_http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`, '{{service}} {{method}} {{route}}']], { unit: 's' }), 12, 9);
   l.add(timeseries('4xx by route', 'Client errors: auth, validation, not found, rate limits (429).', [[`sum by (service, route, status) (rate(appgov_http_request_duration_seconds_count{${sel},status=~"4.."}[$__rate_interval]))`, '{{service}} {{route}} {{status}}']], { unit: 'reqps' }), 12, 8);
-  l.add(timeseries('p50 latency by service', '', [[`histogram_quantile(0.5, sum by (le, service) (rate(appgov_http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`, '{{service}}']], { unit: 's' }), 12, 8);
+  l.add(timeseries('p50 latency by service', 'Median request duration, all routes.', [[`histogram_quantile(0.5, sum by (le, service) (rate(appgov_http_request_duration_seconds_bucket{${sel}}[$__rate_interval])))`, '{{service}}']], { unit: 's' }), 12, 8);
   l.row('Processes');
-  l.add(timeseries('CPU by pod', '', [[`sum by (service, pod) (rate(process_cpu_seconds_total{${sel}}[$__rate_interval]))`, '{{service}} {{pod}}']], { unit: 'percentunit' }), 8, 8);
-  l.add(timeseries('Resident memory by pod', '', [[`process_resident_memory_bytes{${sel}}`, '{{service}} {{pod}}']], { unit: 'bytes' }), 8, 8);
-  l.add(timeseries('Event loop lag p99', '', [[`max by (service, pod) (nodejs_eventloop_lag_p99_seconds{${sel}})`, '{{service}} {{pod}}']], { unit: 's' }), 8, 8);
+  l.add(timeseries('CPU by instance', 'CPU seconds per second of each process (1 = one core).', [[`sum by (service, instance) (rate(process_cpu_seconds_total{${sel}}[$__rate_interval]))`, '{{service}} {{instance}}']], { unit: 'percentunit' }), 8, 8);
+  l.add(timeseries('Resident memory by instance', 'RSS of each process; compare with the container memory limit.', [[`process_resident_memory_bytes{${sel}}`, '{{service}} {{instance}}']], { unit: 'bytes' }), 8, 8);
+  l.add(timeseries('Event loop lag p99', 'Node.js event-loop delay; sustained values over 100 ms delay every request and heartbeat.', [[`max by (service, instance) (nodejs_eventloop_lag_p99_seconds{${sel}})`, '{{service}} {{instance}}']], { unit: 's', thresholds: { mode: 'absolute', steps: [green, amber(0.05), red(0.1)] } }), 8, 8);
   return dashboard({
     uid: 'appgov-http-red',
     title: 'Appgov / HTTP RED',
     description: 'Request rate, errors and duration of the Appgov services, per service and route.',
     layout: l,
-    extraVariables: [queryVariable('service', 'Service', 'appgov_http_request_duration_seconds_count', 'service')],
   });
 }
 

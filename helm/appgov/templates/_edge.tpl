@@ -32,6 +32,10 @@ spec:
       http:
         paths:
           {{- range .paths }}
+          {{- /* The schema says the same; this holds with --skip-schema-validation too. */}}
+          {{- if not (regexMatch "^/v1/[a-z0-9][a-z0-9/-]*$" .path) }}
+          {{- fail (printf "%s.ingress: path %q is not under /v1/: only the public API may be exposed (never /metrics, /readyz, /docs)" $.svc .path) }}
+          {{- end }}
           - path: {{ .path }}
             pathType: {{ .pathType }}
             backend:
@@ -99,7 +103,9 @@ spec:
           protocol: UDP
         - port: 53
           protocol: TCP
-    {{- /* Kafka, PostgreSQL, Redis, Vault, the OTLP collector: the operator lists where they live. */}}
+    {{- /* Kafka, PostgreSQL, Redis, Vault, the OTLP collector: derived from their endpoints,
+    plus what the operator lists. */}}
+    {{- include "appgov.dependencyEgress" . | nindent 4 }}
     {{- with $np.dependencyEgress }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -200,11 +206,26 @@ spec:
           image: {{ include "appgov.image" . }}
           imagePullPolicy: {{ $v.image.pullPolicy }}
           command: ["node", "dist/src/migrate.js"]
+          {{- /* The service's configuration loads whole, so the runtime Secret comes along;
+          DATABASE_URL (an env entry wins over envFrom) is the migration role's. */}}
           env:
             {{- range $k, $val := include "appgov.envMap" . | fromYaml }}
             - name: {{ $k }}
               value: {{ $val | quote }}
             {{- end }}
+            {{- include "appgov.secretEnv" . | nindent 12 }}
+            {{- $runtimeRole := default .root.Values.postgres.runtimeRole $v.migration.runtimeRole }}
+            {{- if $runtimeRole }}
+            - name: DATABASE_RUNTIME_ROLE
+              value: {{ $runtimeRole | quote }}
+            {{- else if ne $v.migration.existingSecret $v.existingSecret }}
+            {{- fail (printf "postgres.runtimeRole (or %s.migration.runtimeRole) is required: the role of %s.existingSecret's DATABASE_URL, which the migration role grants row access (DATABASE_RUNTIME_ROLE)" .svc .svc) }}
+            {{- end }}
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef:
+                  name: {{ required (printf "%s.migration.existingSecret is required while %s.migration.enabled: the Secret with the DATABASE_URL of the migration role (the runtime role of existingSecret cannot change the schema)" .svc .svc) $v.migration.existingSecret }}
+                  key: {{ $v.migration.databaseUrlKey }}
           envFrom:
             - secretRef:
                 name: {{ include "appgov.existingSecret" . }}
@@ -215,10 +236,12 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- include "appgov.tlsVolumeMount" . | nindent 12 }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: {{ $v.tmpSizeLimit }}
+        {{- include "appgov.tlsVolume" . | nindent 8 }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

@@ -165,6 +165,9 @@ migration Job inlines it, because pre-install hooks run before the ConfigMap exi
 {{- $_ := set $env "VAULT_KUBERNETES_MOUNT" $vault.authPath }}
 {{- end }}
 {{- end }}
+{{- range $k, $val := include "appgov.depsEnv" . | fromYaml }}
+{{- $_ := set $env $k $val }}
+{{- end }}
 {{- range $k, $val := $v.env }}
 {{- $_ := set $env $k (toString $val) }}
 {{- end }}

@@ -37,6 +37,28 @@ automountServiceAccountToken: false
 {{- end }}
 {{- end }}
 
+{{/* Seconds of the preStop delay, or nothing when off. (dict root svc) */}}
+{{- define "appgov.preStopSeconds" -}}
+{{- $v := index .root.Values .svc }}
+{{- if $v.preStop.enabled }}
+{{- $r := $v.probes.readiness }}
+{{- $d := $v.preStop.delaySeconds }}
+{{- if kindIs "invalid" $d }}{{ $d = mul $r.periodSeconds $r.failureThreshold }}{{ end }}
+{{- if gt (int $d) 0 }}{{ int $d }}{{ end }}
+{{- end }}
+{{- end }}
+
+{{/* terminationGracePeriodSeconds, checked to leave time after the preStop delay. */}}
+{{- define "appgov.terminationGracePeriod" -}}
+{{- $v := index .root.Values .svc }}
+{{- $grace := int $v.terminationGracePeriodSeconds }}
+{{- $delay := int (default 0 (include "appgov.preStopSeconds" .)) }}
+{{- if le $grace $delay }}
+{{- fail (printf "%s.terminationGracePeriodSeconds (%d) must exceed the preStop delay (%d s: %s.preStop.delaySeconds, or readiness periodSeconds × failureThreshold), or the service is killed before it drains" .svc $grace $delay .svc) }}
+{{- end }}
+{{- $grace }}
+{{- end }}
+
 {{- define "appgov.probe" -}}
 {{- $p := .probe -}}
 httpGet:
@@ -99,7 +121,7 @@ spec:
       securityContext:
         {{- toYaml $v.podSecurityContext | nindent 8 }}
       {{- /* Long enough for close-with-grace to drain HTTP, stop consumers and commit offsets. */}}
-      terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
+      terminationGracePeriodSeconds: {{ include "appgov.terminationGracePeriod" . }}
       containers:
         - name: {{ include "appgov.component" . }}
           image: {{ include "appgov.image" . }}
@@ -114,9 +136,15 @@ spec:
                 name: {{ include "appgov.svcFullname" . }}-env
             - secretRef:
                 name: {{ include "appgov.existingSecret" . }}
-          {{- with $v.extraEnv }}
+          {{- $secretEnv := include "appgov.secretEnv" . }}
+          {{- if or $secretEnv $v.extraEnv }}
           env:
+            {{- with $secretEnv }}
+            {{- . | nindent 12 }}
+            {{- end }}
+            {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}
+            {{- end }}
           {{- end }}
           {{- if $v.probes.startup.enabled }}
           startupProbe:
@@ -130,6 +158,19 @@ spec:
           readinessProbe:
             {{- include "appgov.probe" (dict "probe" $v.probes.readiness "path" "/readyz") | nindent 12 }}
           {{- end }}
+          {{- with include "appgov.preStopSeconds" . }}
+          lifecycle:
+            {{- /* Endpoints and proxies drop a terminating pod only after a while: keep serving
+            that long (as long as a failing readiness probe would take) before SIGTERM. */}}
+            preStop:
+              {{- if semverCompare ">=1.30-0" $.root.Capabilities.KubeVersion.Version }}
+              sleep:
+                seconds: {{ . }}
+              {{- else }}
+              exec:
+                command: ["node", "-e", "setTimeout(() => {}, {{ mul . 1000 }})"]
+              {{- end }}
+          {{- end }}
           resources:
             {{- toYaml $v.resources | nindent 12 }}
           securityContext:
@@ -138,10 +179,12 @@ spec:
             {{- /* The root filesystem is read-only; Node and its libraries may still write temp files. */}}
             - name: tmp
               mountPath: /tmp
+            {{- include "appgov.tlsVolumeMount" . | nindent 12 }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: {{ $v.tmpSizeLimit }}
+        {{- include "appgov.tlsVolume" . | nindent 8 }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -150,21 +193,27 @@ spec:
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- if $v.affinity }}
+      {{- with $v.affinity }}
       affinity:
-        {{- toYaml $v.affinity | nindent 8 }}
-      {{- else }}
-      {{- /* Spread replicas over nodes unless the operator set their own affinity. */}}
-      affinity:
-        podAntiAffinity:
-          preferredDuringSchedulingIgnoredDuringExecution:
-            - weight: 100
-              podAffinityTerm:
-                topologyKey: kubernetes.io/hostname
-                labelSelector:
-                  matchLabels:
-                    {{- include "appgov.selectorLabels" . | nindent 20 }}
+        {{- toYaml . | nindent 8 }}
       {{- end }}
+      topologySpreadConstraints:
+        {{- if $v.topologySpreadConstraints }}
+        {{- toYaml $v.topologySpreadConstraints | nindent 8 }}
+        {{- else }}
+        {{- /* Soft (ScheduleAnyway): a full node or a single zone must not block a rollout. Only
+        pods of the same ReplicaSet count (pod-template-hash), so a rollout spreads too. */}}
+        {{- range list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
+        - maxSkew: 1
+          topologyKey: {{ . }}
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              {{- include "appgov.selectorLabels" $ | nindent 14 }}
+          matchLabelKeys:
+            - pod-template-hash
+        {{- end }}
+        {{- end }}
 {{- end }}
 {{- end }}
 

@@ -23,6 +23,7 @@ export interface CreateDbOptions {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const schemas = new WeakMap<Kysely<unknown>, string>();
+const pools = new WeakMap<Kysely<unknown>, pg.Pool>();
 
 /** Throws unless `schema` is a plain lower-case identifier (it is interpolated into SQL). */
 export function assertSchemaName(schema: string): void {
@@ -69,7 +70,13 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
     }),
   });
   schemas.set(db as Kysely<unknown>, options.schema);
+  pools.set(db as Kysely<unknown>, pool);
   return db;
+}
+
+/** The pg pool under a Kysely instance from {@link createDb} (for pool metrics). */
+export function poolOf<DB>(db: Kysely<DB>): pg.Pool | undefined {
+  return pools.get(db as Kysely<unknown>);
 }
 
 /** The schema a Kysely instance from {@link createDb} was created for. */

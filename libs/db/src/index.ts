@@ -4,4 +4,5 @@ export * from './outbox.migration.js';
 export * from './outbox.repository.js';
 export * from './outbox.table.js';
 export * from './outbox-relay.js';
+export * from './pool.metrics.js';
 export * from './transaction.js';

@@ -63,6 +63,7 @@ export class OutboxRelay {
   /** A NOTIFY arrived since the current round began (it may have missed the rows it announced). */
   #notified = false;
   #listener: pg.Client | undefined;
+  #notifications = 0;
 
   constructor(options: OutboxRelayOptions) {
     const schema = options.schema ?? schemaOf(options.db);
@@ -166,6 +167,11 @@ export class OutboxRelay {
     }
   }
 
+  /** NOTIFYs the LISTEN connection has received (tests wait on it instead of on the clock). */
+  get notificationsReceived(): number {
+    return this.#notifications;
+  }
+
   /** Starts the polling loop (and the LISTEN connection when configured). */
   async start(): Promise<void> {
     if (this.#running) return;
@@ -188,6 +194,7 @@ export class OutboxRelay {
   async #listen(url: string): Promise<void> {
     const client = new pg.Client({ connectionString: url });
     client.on('notification', () => {
+      this.#notifications += 1;
       this.#notified = true;
       this.#wake?.();
     });

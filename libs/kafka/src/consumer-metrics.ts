@@ -15,7 +15,8 @@ function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
 /** Returns the metrics on `registry`, creating them the first time. */
 export function consumerMetrics(registry: Registry = defaultRegistry): ConsumerMetrics {
   const registers = [registry];
-  return {
+  const fresh = !registry.getSingleMetric('appgov_kafka_dlq_messages_total');
+  const m: ConsumerMetrics = {
     consumed: getOrCreate(
       registry,
       'appgov_kafka_messages_consumed_total',
@@ -61,4 +62,9 @@ export function consumerMetrics(registry: Registry = defaultRegistry): ConsumerM
         }),
     ),
   };
+  // Every DLQ reason starts at 0: the DLQ alert and panels need the series before the first one.
+  if (fresh) for (const reason of DLQ_REASONS) m.dlq.inc({ reason }, 0);
+  return m;
 }
+
+const DLQ_REASONS = ['handler_failed', 'schema_invalid', 'unknown_type', 'unparseable'] as const;

@@ -20,6 +20,7 @@ const DEFAULT_MAX_WAIT_MS = 1000;
 export async function runConsumer(options: RunConsumerOptions): Promise<ConsumerRunner> {
   const logger = options.logger ?? silentLogger;
   const metrics = consumerMetrics(options.metricsRegistry);
+  for (const topic of options.topics) metrics.handlerErrors.inc({ topic }, 0);
   const abort = new AbortController();
   const { groupId } = options;
 

@@ -2,7 +2,7 @@
 // cardinality grow with customers.
 import { Counter, register as defaultRegistry, Gauge, Histogram, type Registry } from 'prom-client';
 import type { BreakerState } from './breaker.js';
-import type { OktaBucket } from './buckets.js';
+import { OKTA_BUCKETS, type OktaBucket } from './buckets.js';
 
 /** The Okta client's metric instruments. */
 export interface OktaMetrics {
@@ -20,7 +20,8 @@ function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
 /** Registers (once per registry) and returns the instruments. */
 export function createOktaMetrics(registry: Registry = defaultRegistry): OktaMetrics {
   const registers = [registry];
-  return {
+  const fresh = !registry.getSingleMetric('appgov_okta_429_total');
+  const m: OktaMetrics = {
     calls: getOrCreate(
       registry,
       'appgov_okta_calls_total',
@@ -78,6 +79,13 @@ export function createOktaMetrics(registry: Registry = defaultRegistry): OktaMet
         }),
     ),
   };
+  // Known label values start at 0 so that a quiet system exports the series (alerts and panels
+  // on 429s or open breakers need them); only once per registry, the gauge counts breakers.
+  if (fresh) {
+    for (const bucket of OKTA_BUCKETS) m.rateLimited.inc({ bucket }, 0);
+    for (const state of ['closed', 'open', 'half_open'] as const) m.circuitState.inc({ state }, 0);
+  }
+  return m;
 }
 
 /** Records a breaker moving between states. */

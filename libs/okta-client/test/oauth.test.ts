@@ -4,6 +4,7 @@ import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { inspect } from 'node:util';
 import { AppError } from '@appgov/errors';
 import { type RunningSimulator, startOktaSimulator } from '@appgov/okta-simulator';
+import { waitFor } from '@appgov/testing';
 import { Registry } from 'prom-client';
 import t, { type Test } from 'tap';
 import {
@@ -138,9 +139,14 @@ t.test('the token is refreshed shortly before it expires, without a 401', async 
   await client.getOrg();
   await client.getOrg();
   t.equal(org.oauthStats().tokenRequests, 1);
-  // Refreshed at 80% of the 2 s lifetime.
-  await new Promise((r) => setTimeout(r, 1700));
-  await client.getOrg();
+  // Refreshed at 80% of the 2 s lifetime: call until the client fetches its second token.
+  await waitFor(
+    async () => {
+      await client.getOrg();
+      return org.oauthStats().tokenRequests === 2;
+    },
+    { timeoutMs: 10_000, intervalMs: 100, description: 'the refreshed token' },
+  );
   t.equal(org.oauthStats().tokenRequests, 2, 'a new token before the old one expired');
   t.notOk(
     org.requestLog().some((r) => r.status === 401),
@@ -197,13 +203,22 @@ t.test('token endpoint refusals are classified; 5xx is retried', async (t) => {
   });
   org.resetRequestCounts();
   org.failTokenRequests(2, 503);
-  const started = Date.now();
-  await limited.getOrg();
-  t.equal(org.oauthStats().tokenRequests, 3, 'two 503s retried, then a token');
   // Regression: token requests once ran inside the pacer's slot, and each failed one left the
-  // bucket's first-call probe unanswered for 2 s.
-  // Backoff pace is well under a second; the regression costs 2 s per failed request (4 s here).
-  t.ok(Date.now() - started < 3500, `retried at backoff pace (${Date.now() - started} ms)`);
+  // bucket's first-call probe unanswered for the probe interval. Here that interval is an hour, so
+  // the regression hangs this test into its timeout instead of costing a measurable 2 s.
+  const unprobed = factoryFor(t, {
+    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    pacer: { probeIntervalMs: 3_600_000 },
+  }).forOrg(DOMAIN, {
+    type: 'oauth',
+    clientId: reader.clientId,
+    privateKey: rsaPem,
+    scopes: ['okta.orgs.read', 'okta.users.read'],
+  });
+  const started = Date.now();
+  await unprobed.getOrg();
+  t.comment(`two failed token requests retried in ${Date.now() - started} ms`);
+  t.equal(org.oauthStats().tokenRequests, 3, 'two 503s retried, then a token');
   const apps = await failure(t, limited.get('/api/v1/apps'));
   t.equal(apps.code, 'OKTA_FORBIDDEN', 'a missing scope on the API is a 403 the sync skips');
   t.equal(apps.details?.insufficientScope, true);

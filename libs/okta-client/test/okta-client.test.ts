@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
+import { waitFor } from '@appgov/testing';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import t, { type Test } from 'tap';
@@ -196,8 +197,15 @@ t.test('5xx is retried, then the breaker opens and fails fast, then half-opens',
   await t.rejects(client.getOrg(), { code: 'OKTA_CIRCUIT_OPEN' });
   t.equal(fake.seen.length, 3, 'open breaker fails fast without a request');
   healthy = true;
-  await new Promise((r) => setTimeout(r, 600));
+  // The breaker half-opens on its own timer; wait for that state, not for a guessed duration.
+  await waitFor(() => factory.breakerState(DOMAIN) === 'half_open', {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+    description: 'the breaker to half-open',
+  });
+  t.equal(fake.seen.length, 3, 'no request while open');
   t.equal((await client.getOrg()).id, 'org1', 'the half-open probe succeeds');
+  t.equal(fake.seen.length, 4, 'one probe');
   t.equal(factory.breakerState(DOMAIN), 'closed');
 });
 

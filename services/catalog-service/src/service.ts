@@ -1,5 +1,5 @@
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, type OutboxRelay } from '@appgov/db';
+import { createDb, migrateToLatest, type OutboxRelay, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
 import { type Clock, createRedis, systemClock } from '@appgov/service';
@@ -59,6 +59,7 @@ export async function createService(
     max: config.DB_POOL_MAX,
     applicationName: 'catalog-service',
   });
+  registerPoolMetrics(registry, db);
   const redis = createRedis(config.REDIS_URL, logger);
   const app = await buildApp({ config, db, logger, registry, redis });
   await registerInfrastructure(

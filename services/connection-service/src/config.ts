@@ -29,6 +29,8 @@ export const ConfigSchema = Type.Object({
   SCHEDULER_TICK_MS: Type.Integer({ default: 15_000, minimum: 10 }),
   SCHEDULER_BATCH: Type.Integer({ default: 200, minimum: 1 }),
   OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),
+  /** Opt-in: per-connection metric series labelled with tenant and domain (cardinality grows with customers). */
+  METRICS_CONNECTION_LABELS: Type.Boolean({ default: false }),
 });
 
 /** connection-service configuration. */

@@ -1,5 +1,11 @@
 import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, type OutboxRecord, type OutboxRelay } from '@appgov/db';
+import {
+  createDb,
+  migrateToLatest,
+  type OutboxRecord,
+  type OutboxRelay,
+  registerPoolMetrics,
+} from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
 import {
@@ -8,9 +14,15 @@ import {
   type OktaClientFactoryOptions,
   resolverFromEnv,
 } from '@appgov/okta-client';
-import { createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
+import { countVaultErrors, createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
 import { type Clock, createRedis, systemClock } from '@appgov/service';
-import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import {
+  type AppLogger,
+  createLogger,
+  createMetricsRegistry,
+  type Registry,
+  vaultErrorCounter,
+} from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
@@ -19,6 +31,7 @@ import { type Config, staleAfterMs } from './config.js';
 import { handle as handleSyncStatus } from './consumers/sync-status.consumer.js';
 import type { ConnectionDeps } from './domain/connection.service.js';
 import type { Database } from './domain/connection.table.js';
+import { registerConnectionStatusMetrics } from './domain/connection-status.metrics.js';
 import { SyncScheduler } from './domain/sync-scheduler.js';
 import { migrations } from './migrations/index.js';
 import { registerInfrastructure } from './plugins/infrastructure.js';
@@ -75,7 +88,9 @@ export async function createService(
   const redis = createRedis(config.REDIS_URL, logger);
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
 
-  const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
+  registerPoolMetrics(registry, db);
+  const secrets =
+    overrides.secrets ?? countVaultErrors(createSecretStoreFromEnv(config), vaultErrorCounter(registry));
 
   const okta: OktaClientFactory = createOktaClientFactory({
     ...resolverFromEnv(config),
@@ -107,6 +122,14 @@ export async function createService(
     },
   };
 
+  registerConnectionStatusMetrics(registry, {
+    db,
+    clock: () => deps.clock.now(),
+    syncIntervalSeconds: config.SYNC_INTERVAL_SECONDS,
+    ...deps.settings.stale,
+    perConnectionLabels: config.METRICS_CONNECTION_LABELS,
+    onError: (err) => logger.warn({ err }, 'connection metrics: database read failed'),
+  });
   const scheduler = new SyncScheduler(deps, {
     tickMs: config.SCHEDULER_TICK_MS,
     batch: config.SCHEDULER_BATCH,

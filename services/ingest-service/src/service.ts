@@ -2,13 +2,19 @@
 // consumer, the job runner, the outbox relay and the HTTP app. Tests build it in-process with
 // overrides (unique schema, topic prefix, group, short leases); server.ts builds it from the env.
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest } from '@appgov/db';
+import { createDb, migrateToLatest, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
 import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
-import { createSecretStoreFromEnv } from '@appgov/secrets';
+import { countVaultErrors, createSecretStoreFromEnv } from '@appgov/secrets';
 import { type Clock, createRedis, systemClock } from '@appgov/service';
-import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import {
+  type AppLogger,
+  createLogger,
+  createMetricsRegistry,
+  type Registry,
+  vaultErrorCounter,
+} from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.js';
@@ -74,7 +80,9 @@ export async function createService(
   const { kafka, outboxRelay: relay } = app;
   const producer = kafka.producer;
 
-  const secrets = overrides.secrets ?? createSecretStoreFromEnv(config);
+  registerPoolMetrics(registry, db);
+  const secrets =
+    overrides.secrets ?? countVaultErrors(createSecretStoreFromEnv(config), vaultErrorCounter(registry));
   const okta =
     overrides.okta ??
     createOktaClientFactory({

@@ -3,14 +3,17 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@appgov/db';
 import { waitFor } from '@appgov/testing';
+import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import t from 'tap';
 import { Collector, counts, requestSync, setupEnv, startService } from './fixtures/harness.js';
 
 const serverJs = fileURLToPath(new URL('../src/server.js', import.meta.url));
-// Short, so the killed worker's lease expires soon; not so short that a worker stalled on a loaded
-// machine misses its renewals (every ttl/3), loses its own lease and the sync runs a third attempt.
-const LEASE_TTL_MS = '5000';
+// Long, so no worker stalled on a loaded machine misses its renewals (every ttl/3), loses its own
+// lease and makes the sync run a third attempt. The test does not wait the lease out: once the worker
+// is dead it makes Redis expire the lease key and ages the job's heartbeat past the TTL, which is
+// what the passing of the TTL would do.
+const LEASE_TTL_MS = '60000';
 
 t.test('a killed worker is resumed from its checkpoint by another worker', async (t) => {
   const domain = 'kill-sync.okta.com';
@@ -30,7 +33,7 @@ t.test('a killed worker is resumed from its checkpoint by another worker', async
     if (!exited) child.kill('SIGKILL');
   });
   const org = e.okta.sim.org(domain);
-  const { syncId } = await requestSync(t, e, { domain, token: org.token });
+  const { syncId, connectionId } = await requestSync(t, e, { domain, token: org.token });
   const db = createDb<any>({ connectionString: e.env.DATABASE_URL as string, schema: e.schema });
   e.defer(() => db.destroy());
   const min = org.minimumCalls();
@@ -53,6 +56,15 @@ t.test('a killed worker is resumed from its checkpoint by another worker', async
   await waitFor(() => exited, { timeoutMs: 30_000, description: 'the killed worker to exit' });
   const before = counts(e, domain).total;
   t.equal(collector.of(syncId, 'sync.completed').length, 0, 'killed before completion');
+
+  const redis = new Redis(e.env.REDIS_URL as string, { lazyConnect: true });
+  e.defer(() => redis.quit());
+  const leaseKey = `${e.env.REDIS_KEY_PREFIX}:ingest:lease:${connectionId}`;
+  t.ok(await redis.get(leaseKey), 'the dead worker still holds the lease');
+  t.equal(await redis.pexpire(leaseKey, 1), 1, 'Redis expires it');
+  await waitFor(async () => (await redis.exists(leaseKey)) === 0, { description: 'the lease to expire' });
+  await sql`update sync_jobs set heartbeat_at = now() - make_interval(secs => ${Number(LEASE_TTL_MS) / 1000 + 1})
+    where sync_id = ${syncId}`.execute(db);
 
   await startService(t, e, { SYNC_LEASE_TTL_MS: LEASE_TTL_MS }, 'worker-resume');
   const end = await collector.waitForEnd(syncId, 90_000);

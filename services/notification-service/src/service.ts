@@ -1,16 +1,23 @@
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest } from '@appgov/db';
+import { createDb, migrateToLatest, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
-import { createWebhookSecretStoreFromEnv } from '@appgov/secrets';
+import { countVaultErrors, createWebhookSecretStoreFromEnv } from '@appgov/secrets';
 import { type Clock, createRedis, systemClock } from '@appgov/service';
-import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
+import {
+  type AppLogger,
+  createLogger,
+  createMetricsRegistry,
+  type Registry,
+  vaultErrorCounter,
+} from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { notificationHandlers } from './consumers/index.js';
 import type { NotificationDb } from './domain/db.js';
+import { registerEmailQueueMetrics } from './domain/email-queue.metrics.js';
 import { EmailSender } from './domain/email-sender.js';
 import { notificationMetrics } from './domain/notification.metrics.js';
 import type { NotificationDatabase } from './domain/notification.table.js';
@@ -65,6 +72,8 @@ export async function createService(
     schema: config.DB_SCHEMA,
     applicationName: 'notification-service',
   });
+  registerPoolMetrics(registry, db);
+  registerEmailQueueMetrics(registry, db);
   const redis = createRedis(config.REDIS_URL, logger);
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const branding = {
@@ -92,9 +101,12 @@ export async function createService(
     pollIntervalMs: config.SENDER_POLL_INTERVAL_MS,
     leaseMs: config.SENDER_LEASE_MS,
   });
-  const webhookSecrets = new WebhookSecrets(createWebhookSecretStoreFromEnv(config), {
-    cacheMs: config.WEBHOOK_SECRET_CACHE_MS,
-  });
+  const webhookSecrets = new WebhookSecrets(
+    countVaultErrors(createWebhookSecretStoreFromEnv(config), vaultErrorCounter(registry)),
+    {
+      cacheMs: config.WEBHOOK_SECRET_CACHE_MS,
+    },
+  );
   const webhookDispatcher = new WebhookDispatcher({
     db,
     clock,

@@ -31,6 +31,7 @@ t.test(
     t.match(ok.secret, /^whsec_/);
     t.not(slack.secret, ok.secret, 'each webhook has its own secret');
     receiver.script('/flaky', [503, 500]);
+    receiver.hold('/flaky', 50);
     receiver.script('/bad', [400, 400]);
 
     // The secret is shown once: never in reads.
@@ -99,7 +100,13 @@ t.test(
       log.items[0].attemptLog.map((a: { statusCode: number }) => a.statusCode),
       [503, 500, 200],
     );
-    t.ok(log.items[0].attemptLog.every((a: { latencyMs: number }) => a.latencyMs >= 0));
+    // The receiver held each answer 50 ms: the log's latency measures the whole exchange.
+    const latencies = log.items[0].attemptLog.map((a: { latencyMs: number }) => a.latencyMs);
+    t.comment(`attempt latencies ${latencies.join(', ')} ms`);
+    t.ok(
+      latencies.every((ms: number) => Number.isInteger(ms) && ms >= 50),
+      'each attempt logs at least the 50 ms the receiver held it',
+    );
     const viewerLog = await app.inject({
       method: 'GET',
       url: `/v1/notifications/webhooks/${flaky.id}/deliveries`,
@@ -167,6 +174,11 @@ t.test(
     t.notMatch(ts.logs.join(''), flaky.secret);
     const metrics = await ts.service.registry.metrics();
     t.match(metrics, /appgov_notifications_sent_total\{[^}]*channel="webhook"[^}]*\} \d+/);
+    t.match(
+      metrics,
+      /appgov_webhook_delivery_duration_seconds_count\{[^}]*outcome="delivered"[^}]*\} [1-9]/,
+      'webhook delivery latency measured',
+    );
   },
 );
 

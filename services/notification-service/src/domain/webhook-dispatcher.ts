@@ -225,6 +225,7 @@ export class WebhookDispatcher {
       d.attempts < this.#o.maxAttempts &&
       (result.statusCode === null || retryableStatus(result.statusCode));
     const status = ok ? 'delivered' : retry ? 'pending' : 'failed';
+    metrics.webhookDuration.observe({ outcome: status }, latencyMs / 1000);
     let nextAttemptAt: Date | null = null;
     if (retry) {
       const backoff = backoffDelayMs(d.attempts, {
