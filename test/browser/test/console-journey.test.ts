@@ -242,7 +242,14 @@ t.test('the console in a browser', async (t) => {
   await gone(confirm);
   await see(details.getByText(`last 4: ${rotated.slice(-4)}`));
   t.pass('Confirm replaces the token');
-  await integrations.status(domain, 'Success');
+  // The sync the new token starts completes before the token is broken.
+  await see(
+    details
+      .getByRole('row')
+      .filter({ hasText: 'token-updated' })
+      .getByRole('cell', { name: 'completed', exact: true }),
+    120_000,
+  );
 
   // The token breaks in Okta: Error with its reason; then fixed.
   org.revokeToken(rotated);

@@ -33,8 +33,8 @@ export function ConnectionRow(props: {
       {c.status === 'in_progress' && <p className="hint">The domain is still being processed.</p>}
       {c.status === 'error' && (
         <p className="status-error">
-          {c.statusMessage ?? 'The connection failed.'} Check the token and its permissions, then edit the
-          token.
+          {c.statusMessage ??
+            'The connection failed: check the token and its permissions, then edit the token.'}
         </p>
       )}
       {open && <ConnectionDetails {...props} panelId={panelId} />}
