@@ -150,7 +150,9 @@ migration Job inlines it, because pre-install hooks run before the ConfigMap exi
 {{- if not (or (kindIs "invalid" $samplerArg) (eq (toString $samplerArg) "")) }}
 {{- $_ := set $env "OTEL_TRACES_SAMPLER_ARG" (toString $samplerArg) }}
 {{- end }}
-{{- with $root.Values.auth.jwksUrl }}{{ $_ := set $env "JWT_JWKS_URL" . }}{{ end }}
+{{- with $root.Values.auth.jwksUrl }}{{ $_ := set $env "JWT_JWKS_URL" . }}
+{{- $_ := required "auth.issuer is required with auth.jwksUrl" $root.Values.auth.issuer }}
+{{- $_ := required "auth.audience is required with auth.jwksUrl" $root.Values.auth.audience }}{{ end }}
 {{- with $root.Values.auth.issuer }}{{ $_ := set $env "JWT_ISSUER" . }}{{ end }}
 {{- with $root.Values.auth.audience }}{{ $_ := set $env "JWT_AUDIENCE" . }}{{ end }}
 {{- if $v.vault.enabled }}

@@ -19,6 +19,11 @@ export interface CreateDbOptions {
   max?: number;
   /** Reported as `application_name` in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Longest wait for a pooled connection (and for connecting), in ms; default: wait forever. With
+   * it, a saturated pool answers an error the caller maps to 503 instead of queueing without bound.
+   */
+  acquireTimeoutMs?: number;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -42,6 +47,7 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
     // Set at connection start-up, so even a connection handed out before any query has it.
     options: `-c search_path=${options.schema}`,
     application_name: options.applicationName ?? options.schema,
+    ...(options.acquireTimeoutMs ? { connectionTimeoutMillis: options.acquireTimeoutMs } : {}),
   });
   // An idle client losing its server (Postgres restart) emits 'error' on the pool; without a
   // listener that would crash the process. The next checkout reconnects.

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { schemaOf } from './create-db.js';
 import { outboxChannel } from './outbox.repository.js';
 import type { OutboxDatabase } from './outbox.table.js';
+import { permanentSendReason, QUARANTINE_HEADER } from './outbox-quarantine.js';
 
 /** An outbox row handed to `send`. */
 export interface OutboxRecord {
@@ -57,6 +58,7 @@ export class OutboxRelay {
   readonly #published;
   readonly #failures;
   readonly #pending;
+  readonly #quarantined;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -85,6 +87,11 @@ export class OutboxRelay {
       this.#failures = defineCounter(options.registry, {
         name: 'appgov_outbox_send_failures_total',
         help: 'Outbox batches whose send failed (left unsent for the next round)',
+      });
+      this.#quarantined = defineCounter(options.registry, {
+        name: 'appgov_outbox_quarantined_total',
+        help: 'Outbox messages Kafka refused for good (e.g. too large), set aside so the relay continues',
+        labelNames: ['topic', 'reason'],
       });
       this.#pending = defineGauge(options.registry, {
         name: 'appgov_outbox_pending_messages',
@@ -138,19 +145,55 @@ export class OutboxRelay {
         headers: r.headers ?? {},
         createdAt: r.created_at,
       }));
-      await this.#send(records);
-      await trx
-        .updateTable('outbox')
-        .set({ sent_at: sql`now()` })
-        .where(
-          'id',
-          'in',
-          records.map((r) => r.id),
-        )
-        .execute();
-      for (const r of records) this.#published?.inc({ topic: r.topic });
+      const sent = await this.#sendOrQuarantine(trx, records);
+      if (sent.length > 0) {
+        await trx
+          .updateTable('outbox')
+          .set({ sent_at: sql`now()` })
+          .where(
+            'id',
+            'in',
+            sent.map((r) => r.id),
+          )
+          .execute();
+      }
+      for (const r of sent) this.#published?.inc({ topic: r.topic });
       return records.length;
     });
+  }
+
+  // The batch at once; after a permanent refusal, one by one, so only the refused rows are set aside.
+  async #sendOrQuarantine(trx: Kysely<OutboxDatabase>, records: OutboxRecord[]): Promise<OutboxRecord[]> {
+    try {
+      await this.#send(records);
+      return records;
+    } catch (error) {
+      if (!permanentSendReason(error)) throw error;
+    }
+    const sent: OutboxRecord[] = [];
+    for (const record of records) {
+      try {
+        await this.#send([record]);
+        sent.push(record);
+      } catch (error) {
+        const reason = permanentSendReason(error);
+        if (!reason) throw error;
+        await trx
+          .updateTable('outbox')
+          .set({
+            sent_at: sql`now()`,
+            headers: sql`headers || jsonb_build_object(${QUARANTINE_HEADER}::text, ${reason}::text)`,
+          })
+          .where('id', '=', record.id)
+          .execute();
+        this.#quarantined?.inc({ topic: record.topic, reason });
+        this.#logger?.error(
+          { outboxId: record.id, topic: record.topic, key: record.key, reason },
+          'outbox message refused by Kafka for good; quarantined',
+        );
+      }
+    }
+    return sent;
   }
 
   async #updatePending(): Promise<void> {

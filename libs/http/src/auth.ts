@@ -33,9 +33,15 @@ export type TokenVerifier = (token: string) => Promise<AuthContext>;
 
 /** Builds the verifier for {@link AuthOptions}; with neither secret nor JWKS every token is refused. */
 export function createTokenVerifier(options: AuthOptions): TokenVerifier {
+  // Finding 6: in production (JWKS) a token minted for another application of the same identity
+  // provider must not be accepted, so issuer and audience are required there.
+  if (options.jwksUrl && !options.issuer) throw new Error('JWT_ISSUER is required with JWT_JWKS_URL');
+  if (options.jwksUrl && !options.audience) throw new Error('JWT_AUDIENCE is required with JWT_JWKS_URL');
   const common = {
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
+    // A token without exp would never expire.
+    requiredClaims: ['exp'],
   };
   let verify: (token: string) => Promise<JWTPayload>;
   if (options.jwksUrl) {

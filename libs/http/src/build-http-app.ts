@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError } from '@appgov/errors';
+import { AppError, UpstreamUnavailableError } from '@appgov/errors';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,6 +13,8 @@ import type { Redis } from 'ioredis';
 import type { AuthOptions } from './auth.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
+import { rejectUnsafeInput } from './input-guard.js';
+import { completeContract } from './openapi-contract.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { httpMetricsPlugin } from './plugins/http-metrics.plugin.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, toProblem } from './problem-details.js';
@@ -71,7 +73,9 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
   app.setErrorHandler((error, request, reply) => {
     const { problem, retryAfterSeconds } = toProblem(error, request.url.split('?')[0] ?? request.url);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else if (!(error instanceof AppError)) request.log.info({ err: error }, 'request rejected');
+    // Finding 13: a parser or validation error's message can quote the input (a token); log its code only.
+    else if (!(error instanceof AppError))
+      request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
     if (retryAfterSeconds !== undefined) reply.header('retry-after', retryAfterSeconds);
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
@@ -91,7 +95,19 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
   await app.register(authPlugin, options.auth);
   if (options.redis && options.rateLimit) {
     await registerTenantRateLimit(app, options.redis, keyPrefix, options.rateLimit);
+    const limiter = options.redis;
+    // Finding 11: fail closed. Serving without the limit while Redis is down would let one tenant
+    // take everything the others share; a documented 503 is the safe answer.
+    app.addHook('onRequest', async (request) => {
+      if (request.auth && limiter.status !== 'ready') {
+        throw new UpstreamUnavailableError(
+          'RATE_LIMIT_UNAVAILABLE',
+          'Rate limiting is unavailable; try again shortly.',
+        );
+      }
+    });
   }
+  app.addHook('preValidation', rejectUnsafeInput);
 
   await app.register(httpMetricsPlugin, { registry: options.registry });
 
@@ -132,6 +148,8 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
       },
       security: [{ bearerAuth: [] }],
     },
+    transformObject: (documentObject) =>
+      completeContract((documentObject as { openapiObject: Record<string, any> }).openapiObject) as never,
   });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -17,6 +17,12 @@ interface Done {
   contentType: string | undefined;
   body: string;
 }
+/** A response marked `Cache-Control: no-store` (a one-time secret): only that it happened is kept. */
+interface DoneNotStored {
+  state: 'done-not-stored';
+  fingerprint: string;
+  status: number;
+}
 
 /** How long a stored response is replayed, and how long an unfinished request blocks its key. */
 export interface IdempotencyOptions {
@@ -53,7 +59,11 @@ export function idempotencyPreHandler(redis: Redis, keyPrefix: string, options: 
       );
     }
     const tenant = request.auth?.tenant ?? 'anonymous';
-    const key = `${keyPrefix}idempotency:${tenant}:${header}`;
+    // Finding 4: per caller, not per tenant, so one admin can never replay another's response.
+    const caller = createHash('sha256')
+      .update(`${request.auth?.sub ?? ''}\0${header}`)
+      .digest('hex');
+    const key = `${keyPrefix}idempotency:${tenant}:${caller}`;
     const fingerprint = fingerprintOf(request);
     const marker: InFlight = { state: 'in-flight', fingerprint };
     const claimed = await redis.set(key, JSON.stringify(marker), 'PX', inFlightTtlMs, 'NX');
@@ -68,7 +78,7 @@ export function idempotencyPreHandler(redis: Redis, keyPrefix: string, options: 
       await redis.set(key, JSON.stringify(marker), 'PX', inFlightTtlMs);
       return undefined;
     }
-    const stored = JSON.parse(raw) as InFlight | Done;
+    const stored = JSON.parse(raw) as InFlight | Done | DoneNotStored;
     if (stored.fingerprint !== fingerprint) {
       throw new InvalidInputError(
         'IDEMPOTENCY_KEY_REUSED',
@@ -80,6 +90,13 @@ export function idempotencyPreHandler(redis: Redis, keyPrefix: string, options: 
       throw new ConflictError(
         'IDEMPOTENCY_REQUEST_IN_PROGRESS',
         'A request with this Idempotency-Key is still running.',
+      );
+    }
+    if (stored.state === 'done-not-stored') {
+      throw new ConflictError(
+        'IDEMPOTENCY_RESPONSE_NOT_REPLAYED',
+        'A request with this Idempotency-Key already succeeded; its response held a secret shown only once.',
+        { details: { originalStatus: stored.status } },
       );
     }
     reply.code(stored.status).header('idempotent-replayed', 'true');
@@ -97,6 +114,16 @@ export function idempotencyOnSend(redis: Redis, options: IdempotencyOptions = {}
     pending.delete(request);
     if (reply.statusCode >= 500 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
       await redis.del(claim.key);
+      return payload;
+    }
+    const cacheControl = String(reply.getHeader('cache-control') ?? '');
+    if (/\bno-store\b/i.test(cacheControl)) {
+      const marker: DoneNotStored = {
+        state: 'done-not-stored',
+        fingerprint: claim.fingerprint,
+        status: reply.statusCode,
+      };
+      await redis.set(claim.key, JSON.stringify(marker), 'PX', ttlMs);
       return payload;
     }
     const contentType = reply.getHeader('content-type');

@@ -36,6 +36,8 @@ export class OrgBreaker {
   readonly #domain: string;
   readonly #breaker: CircuitBreaker<Parameters<Action>, unknown>;
   #consecutive = 0;
+  /** Epoch ms of the last call (or creation): how long the org has been idle. */
+  lastUsedAt = Date.now();
 
   constructor(
     domain: string,
@@ -93,6 +95,7 @@ export class OrgBreaker {
 
   /** Runs `fn` through the breaker; rejects with OKTA_CIRCUIT_OPEN while open. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
+    this.lastUsedAt = Date.now();
     try {
       return (await this.#breaker.fire(fn)) as T;
     } catch (error) {

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { createAgent, normaliseOrgDomain, type OktaBaseUrlResolver, resolveOrgBaseUrl } from './base-url.js';
 import { type BreakerOptions, DEFAULT_BREAKER, OrgBreaker } from './breaker.js';
 import { type BudgetStore, MemoryBudgetStore } from './budget.js';
+import { assertCredentialFormat } from './credential-format.js';
 import type { OktaLogger } from './logger.js';
 import { createOktaMetrics, recordBreakerTransition } from './metrics.js';
 import { parseServiceAppKey } from './oauth-key.js';
@@ -18,6 +19,7 @@ import {
   type OktaCredential,
   type PageSizes,
 } from './okta-client.js';
+import { OrgRegistry, type OrgRegistryOptions } from './org-registry.js';
 import { DEFAULT_PACER, OrgPacer, type PacerOptions } from './pacer.js';
 import { RedisBudgetStore } from './redis-budget-store.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
@@ -45,6 +47,8 @@ export interface OktaClientFactoryOptions {
   logger?: OktaLogger;
   /** Allows http:// base URLs and the resolver's DNS override (tests and the simulator only, I3). */
   allowInsecureForTests?: boolean;
+  /** Bounds the per-org state kept (default 1000 orgs, idle ones dropped after 10 min). */
+  orgRegistry?: Partial<OrgRegistryOptions>;
 }
 
 /** Creates clients per org; reuses one breaker and pacer per org. */
@@ -61,6 +65,9 @@ interface OrgShared {
   baseUrl: URL;
   pacer: OrgPacer;
   breaker: OrgBreaker;
+  lastUsedAt(): number;
+  evictable(): boolean;
+  dispose(): void;
 }
 
 /** Token providers kept per process; a connection's clients (one per sync) share its cached token. */
@@ -99,8 +106,9 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
   const timeouts: HttpTimeouts = {
     headersTimeoutMs: options.timeouts?.headersTimeoutMs ?? 30_000,
     bodyTimeoutMs: options.timeouts?.bodyTimeoutMs ?? 60_000,
+    ...(options.timeouts?.maxResponseBytes ? { maxResponseBytes: options.timeouts.maxResponseBytes } : {}),
   };
-  const orgs = new Map<string, OrgShared>();
+  const orgs = new OrgRegistry<OrgShared>(options.orgRegistry);
   const providers = new Map<string, OAuthTokenProvider>();
 
   const tokenProvider = (domain: string, baseUrl: URL, c: OAuthServiceAppCredential): OAuthTokenProvider => {
@@ -126,24 +134,31 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
     return provider;
   };
 
-  const shared = (domain: string): OrgShared => {
-    let org = orgs.get(domain);
-    if (!org) {
+  const shared = (domain: string): OrgShared =>
+    orgs.get(domain, () => {
       const baseUrl = resolveOrgBaseUrl(options.resolver, domain, allowInsecure);
       const breaker = new OrgBreaker(domain, breakerOptions, (from, to) => {
         recordBreakerTransition(metrics, from, to);
         options.logger?.warn({ domain, from, to }, 'okta circuit breaker changed state');
       });
       recordBreakerTransition(metrics, undefined, 'closed');
-      org = { baseUrl, breaker, pacer: new OrgPacer(domain, store, pacerOptions, options.logger) };
-      orgs.set(domain, org);
-    }
-    return org;
-  };
+      return {
+        baseUrl,
+        breaker,
+        pacer: new OrgPacer(domain, store, pacerOptions, options.logger),
+        lastUsedAt: () => breaker.lastUsedAt,
+        evictable: () => breaker.state === 'closed',
+        dispose: () => {
+          metrics.circuitState.dec({ state: breaker.state });
+          breaker.shutdown();
+        },
+      };
+    });
 
   return {
     forOrg(domain, credential) {
       const d = normaliseOrgDomain(domain);
+      assertCredentialFormat(d, credential);
       const org = shared(d);
       return new OktaClient({
         domain: d,
@@ -161,13 +176,10 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
       });
     },
     breakerState(domain) {
-      return orgs.get(domain.trim().toLowerCase())?.breaker.state ?? 'closed';
+      return orgs.peek(domain.trim().toLowerCase())?.breaker.state ?? 'closed';
     },
     async close() {
-      for (const org of orgs.values()) {
-        metrics.circuitState.dec({ state: org.breaker.state });
-        org.breaker.shutdown();
-      }
+      for (const org of orgs.values()) org.dispose();
       orgs.clear();
       providers.clear();
       await dispatcher.close();

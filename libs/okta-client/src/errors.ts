@@ -38,6 +38,10 @@ export const OktaErrorCode = {
   DpopRequired: 'OKTA_DPOP_REQUIRED',
   /** The service app's private key is not a usable RSA/EC private key. */
   InvalidKey: 'OKTA_OAUTH_INVALID_KEY',
+  /** The caller's credential cannot be sent in a header (control characters, spaces, non-ASCII). */
+  InvalidCredentialFormat: 'OKTA_INVALID_CREDENTIAL_FORMAT',
+  /** The request could not be built from the caller's input (undici refused an argument). */
+  InvalidRequest: 'OKTA_INVALID_REQUEST',
 } as const;
 
 /** One of {@link OktaErrorCode}'s values. */
@@ -170,6 +174,18 @@ export function classifyNetworkError(error: unknown, ctx: OktaCallContext): AppE
   const details = { domain: ctx.domain, bucket: ctx.bucket, path: ctx.path, networkCode: code };
   // The cause is reduced to name/code so nothing from the request (headers) can ride along.
   const cause = { name: typeof e?.name === 'string' ? e.name : 'Error', code };
+  // undici refuses to build the request (a header value with CR/LF, say): our input, not Okta's
+  // health, so it must not count against the breaker.
+  if (code === 'UND_ERR_INVALID_ARG') {
+    return new InvalidInputError(
+      OktaErrorCode.InvalidRequest,
+      `The request to ${ctx.domain} could not be built`,
+      {
+        details,
+        cause,
+      },
+    );
+  }
   if (code && ORG_MISSING_DNS.has(code)) {
     return new NotFoundError(OktaErrorCode.OrgNotFound, `${ctx.domain} does not resolve to a host`, {
       details,

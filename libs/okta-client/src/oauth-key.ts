@@ -17,6 +17,10 @@ const EC_ALGORITHMS: Record<string, AssertionAlgorithm> = {
 
 /** Okta's key generator and its docs use 2048-bit RSA; shorter keys are refused as weak. */
 const MIN_RSA_BITS = 2048;
+/** Finding 1: signing cost grows with the cube of the modulus; 4096 bits is the most Okta needs. */
+const MAX_RSA_BITS = 4096;
+/** A 4096-bit RSA key is about 3.3 kB as PEM and 4.5 kB as a JWK; anything far larger is not a key. */
+const MAX_KEY_CHARS = 16_384;
 
 /** A parsed service-app key: the private half stays a KeyObject, which never prints its material. */
 export interface ServiceAppKey {
@@ -41,6 +45,15 @@ export function jwkThumbprint(jwk: JsonWebKey): Promise<string> {
   return calculateJwkThumbprint(jwk as JWK, 'sha256');
 }
 
+function keyTextLength(input: string | JsonWebKey): number {
+  if (typeof input === 'string') return input.length;
+  try {
+    return JSON.stringify(input)?.length ?? 0;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 function looksLikeJson(text: string): boolean {
   return text.trimStart().startsWith('{');
 }
@@ -51,6 +64,9 @@ function looksLikeJson(text: string): boolean {
  * not an RSA (≥ 2048 bits) or P-256/384/521 EC private key. Messages never quote the input.
  */
 export function parseServiceAppKey(input: string | JsonWebKey, keyId?: string): ServiceAppKey {
+  if (keyTextLength(input) > MAX_KEY_CHARS) {
+    throw invalidKey(`The private key is too large (at most ${MAX_KEY_CHARS} characters).`);
+  }
   let jwkInput: JsonWebKey | undefined;
   if (typeof input === 'string' && looksLikeJson(input)) {
     try {
@@ -98,6 +114,7 @@ export function parseServiceAppKey(input: string | JsonWebKey, keyId?: string): 
   if (privateKey.asymmetricKeyType === 'rsa') {
     const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < MIN_RSA_BITS) throw invalidKey(`The RSA key has ${bits} bits; use at least ${MIN_RSA_BITS}.`);
+    if (bits > MAX_RSA_BITS) throw invalidKey(`The RSA key has ${bits} bits; use at most ${MAX_RSA_BITS}.`);
     algorithm = 'RS256';
   } else if (privateKey.asymmetricKeyType === 'ec') {
     const curve = privateKey.asymmetricKeyDetails?.namedCurve;

@@ -6,6 +6,7 @@ import { AppError, backoffDelayMs } from '@appgov/errors';
 import { type Dispatcher, request } from 'undici';
 import type { OrgBreaker } from './breaker.js';
 import { classifyBucket } from './buckets.js';
+import { invalidCredentialFormat, isHeaderSafeToken } from './credential-format.js';
 import {
   circuitOpenError,
   classifyNetworkError,
@@ -31,6 +32,7 @@ import type {
 } from './okta-types.js';
 import type { OrgPacer } from './pacer.js';
 import { isConcurrencyLimit, parseRateLimit, waitAfter429Ms } from './rate-limit.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, readBoundedText } from './response-limits.js';
 import { abortError, type RetryOptions, retryBackoff, waitOrCancel } from './retry.js';
 
 /** An OAuth 2.0 service app authenticating with private_key_jwt (the client mints its own access tokens). */
@@ -118,6 +120,8 @@ export interface TokenIdentity {
 export interface HttpTimeouts {
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Largest response body read (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  maxResponseBytes?: number;
 }
 
 /** Everything an org client shares with the other clients of the same org. */
@@ -438,7 +442,11 @@ export class OktaClient {
       });
       statusCode = res.statusCode;
       headers = res.headers;
-      text = await res.body.text();
+      text = await readBoundedText(
+        res.body,
+        this.#d.timeouts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        ctx,
+      );
     } catch (error) {
       await pacer.observe(ctx.bucket, 0, 0, 0, 0);
       if (signal?.aborted) throw abortError(signal);
@@ -489,6 +497,7 @@ export class OktaClient {
   async #authorization(signal: AbortSignal | undefined): Promise<string> {
     const c = this.#d.credential;
     if (c.type === 'ssws') {
+      if (!isHeaderSafeToken(c.token)) throw invalidCredentialFormat(this.domain);
       this.#lastSecret = c.token;
       return `SSWS ${c.token}`;
     }

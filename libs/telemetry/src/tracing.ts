@@ -42,6 +42,20 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 let instrumentations: Instrumentation[] | undefined;
 
+/** The header that marks an outgoing request whose URL is a secret (webhook deliveries). */
+export const SECRET_URL_HEADER = 'appgov-delivery-id';
+
+/**
+ * Finding 15: a client span records the full URL, and a webhook URL (a Slack one above all) is a
+ * credential: such requests get no span at all.
+ */
+export function isSecretUrlRequest(options: { headers?: unknown }): boolean {
+  const headers = options.headers as Record<string, unknown> | undefined;
+  return (
+    headers !== undefined && headers !== null && typeof headers === 'object' && SECRET_URL_HEADER in headers
+  );
+}
+
 /**
  * The instrumentations, created once per process (constructing one installs its module hooks).
  * None of them records request or response headers: `headersToSpanAttributes` and the http
@@ -52,6 +66,7 @@ function defaultInstrumentations(): Instrumentation[] {
   instrumentations ??= [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
+      ignoreOutgoingRequestHook: isSecretUrlRequest,
     }),
     // The Okta client uses undici (diagnostics channels: works for ESM and CJS alike).
     new UndiciInstrumentation(),

@@ -4,6 +4,10 @@ import { loadConfig as loadConfigFrom, type Static, serviceConfigProperties, Typ
 export const ConfigSchema = Type.Object({
   ...serviceConfigProperties({ port: 8083, schema: 'catalog', redisKeyPrefix: 'appgov:catalog-service:' }),
   DB_POOL_MAX: Type.Integer({ default: 10, minimum: 1 }),
+  /** Statement timeout of each query-API transaction (finding 9). */
+  QUERY_STATEMENT_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 1 }),
+  /** Longest wait for a pooled connection before answering 503 CATALOG_BUSY. */
+  DB_ACQUIRE_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 1 }),
   SUPER_ADMIN_THRESHOLD: Type.Integer({
     default: 3,
     minimum: 0,

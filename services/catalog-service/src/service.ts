@@ -15,6 +15,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { handle as handleConnectionEvent } from './consumers/connections.consumer.js';
 import { handle as handleRecords } from './consumers/okta-records.consumer.js';
+import { setQueryTimeout } from './domain/query-limits.js';
 import type { CatalogDatabase } from './domain/tables/catalog.database.js';
 import { catalogMigrations } from './migrations/index.js';
 import { registerInfrastructure } from './plugins/infrastructure.js';
@@ -58,8 +59,10 @@ export async function createService(
     schema: config.DB_SCHEMA,
     max: config.DB_POOL_MAX,
     applicationName: 'catalog-service',
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
   registerPoolMetrics(registry, db);
+  setQueryTimeout(db, config.QUERY_STATEMENT_TIMEOUT_MS);
   const redis = createRedis(config.REDIS_URL, logger);
   const app = await buildApp({ config, db, logger, registry, redis });
   await registerInfrastructure(

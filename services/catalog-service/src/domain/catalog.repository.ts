@@ -4,6 +4,7 @@ import { READER_ROLE } from '../migrations/index.js';
 import { countsOf } from './dataset-counts.repository.js';
 import { DATASET_SPECS } from './dataset-specs.js';
 import type { FindingRow } from './findings.repository.js';
+import { mapQueryLimitError, queryTimeoutOf } from './query-limits.js';
 import {
   type ApiTokenRow,
   type AppRow,
@@ -32,7 +33,9 @@ export function withTenant<T>(
   tenantId: string,
   fn: (trx: TenantTransaction) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  const timeoutMs = Math.max(1, Math.floor(queryTimeoutOf(db)));
+  const run = db.transaction().execute(async (trx) => {
+    await sql.raw(`set local statement_timeout = ${timeoutMs}`).execute(trx);
     await sql.raw(`set local role ${READER_ROLE}`).execute(trx);
     await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
     await sql
@@ -40,6 +43,9 @@ export function withTenant<T>(
       .execute(trx)
       .catch(() => {});
     return fn(trx as TenantTransaction);
+  });
+  return run.catch((error: unknown) => {
+    throw mapQueryLimitError(error);
   });
 }
 
@@ -52,15 +58,33 @@ export interface Page<T> {
 type Cursor = [string | number | null, string, string];
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
-function decodeCursor(raw: string | undefined): Cursor | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point
+const SAFE_TEXT = /^[^\u0000]{0,1000}$/;
+
+// Finding 12: every part of a cursor is checked against what its SQL cast accepts, so a forged
+// cursor is a 400, never a Postgres cast error (500).
+function sortValueFits(value: unknown, type: KeysetQuery['sortType']): boolean {
+  if (value === null) return true;
+  if (type === 'int') return Number.isSafeInteger(value);
+  if (typeof value !== 'string' || !SAFE_TEXT.test(value)) return false;
+  if (type === 'timestamptz')
+    return /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  return true;
+}
+
+function decodeCursor(raw: string | undefined, sortType: KeysetQuery['sortType']): Cursor | null {
   if (!raw) return null;
   try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (
       Array.isArray(value) &&
       value.length === 3 &&
+      sortValueFits(value[0], sortType) &&
       typeof value[1] === 'string' &&
-      typeof value[2] === 'string'
+      UUID.test(value[1]) &&
+      typeof value[2] === 'string' &&
+      SAFE_TEXT.test(value[2])
     ) {
       return value as Cursor;
     }
@@ -102,7 +126,7 @@ async function keysetPage<R extends KeysetRow>(
 ): Promise<{ rows: R[]; nextCursor: string | null }> {
   const params = [...query.params];
   const where = [...query.where];
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, query.sortType);
   const key = `(${query.sortExpr}, ${query.alias}.connection_id, ${query.alias}.id)`;
   if (cursor) {
     params.push(cursor[0], cursor[1], cursor[2]);

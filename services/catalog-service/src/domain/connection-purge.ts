@@ -24,7 +24,8 @@ export async function purgeConnection(trx: Transaction<CatalogDatabase>, outbox:
   const { tenantId, connectionId } = outbox;
   await setTenant(trx, tenantId);
   const state = await markConnectionDeleted(trx, connectionId, tenantId);
-  // A connection id belongs to one tenant; an event naming another tenant purges nothing.
+  // A connection id belongs to one tenant; an event naming another tenant marks and purges nothing
+  // (the update's guard leaves the owner's row alone and returns no row).
   if (state?.tenant_id !== tenantId) return;
   const grants = await deleteConnectionGrants(trx, tenantId, connectionId);
   for (const g of grants) {

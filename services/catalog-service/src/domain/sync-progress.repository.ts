@@ -33,7 +33,9 @@ export function markConnectionDeleted(trx: Trx, connectionId: string, tenantId: 
     .onConflict((oc) =>
       oc
         .column('connection_id')
-        .doUpdateSet({ deleted_at: sql`coalesce(connection_state.deleted_at, now())` }),
+        .doUpdateSet({ deleted_at: sql`coalesce(connection_state.deleted_at, now())` })
+        // Finding 7: an event naming another tenant's connection must not mark it deleted.
+        .whereRef('connection_state.tenant_id', '=', 'excluded.tenant_id'),
     )
     .returning('tenant_id')
     .executeTakeFirst();

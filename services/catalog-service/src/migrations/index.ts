@@ -1,6 +1,7 @@
 import { type MigrationRecord, outboxMigrations } from '@appgov/db';
 import { catalogTablesMigration } from './20261129000100_catalog-tables.migration.js';
 import { countersAndApplyIndexesMigration } from './20261129000200_counters-and-apply-indexes.migration.js';
+import { trigramSearchMigration } from './20261205000100_trigram-search.migration.js';
 
 export { READER_ROLE } from './20261129000100_catalog-tables.migration.js';
 
@@ -9,4 +10,5 @@ export const catalogMigrations: MigrationRecord = {
   ...outboxMigrations,
   '20261129000100_catalog_tables': catalogTablesMigration,
   '20261129000200_counters_and_apply_indexes': countersAndApplyIndexesMigration,
+  '20261205000100_trigram_search': trigramSearchMigration,
 };

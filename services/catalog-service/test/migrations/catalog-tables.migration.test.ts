@@ -35,6 +35,14 @@ t.test('catalog migrations go up and down against the real Postgres', async (t) 
   }>`select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname = ${schema} and c.relforcerowsecurity`.execute(db);
   t.equal(Number(forced[0]?.n), 12, 'FORCE row level security');
+  const trigram = async () =>
+    (
+      await sql<{ n: string }>`select count(*) as n from pg_indexes where schemaname = ${schema}
+        and indexname like '%_trgm_idx'`.execute(db)
+    ).rows[0]?.n;
+  t.equal(Number(await trigram()), 6, 'trigram search indexes');
+  await migrateDown(db, catalogMigrations, schema);
+  t.equal(Number(await trigram()), 0, 'the trigram migration goes down');
   await migrateDown(db, catalogMigrations, schema);
   t.notOk((await tables()).includes('dataset_counts'), 'the counters migration goes down');
   t.ok((await tables()).includes('apps'), 'one migration at a time');

@@ -24,6 +24,7 @@ import { normaliseOktaDomain } from './okta-domain.js';
 import { nextSyncAt } from './schedule.js';
 import { cancelCurrentInTx, requestSyncInTx } from './sync-requests.js';
 import { syncIntervalOf } from './tenant-settings.repository.js';
+import { takeValidationAttempt } from './validation-throttle.js';
 
 // A connection's life: created with a validated credential (C1–C4, C11), its credential replaced
 // (C8), deleted (C9). Each stores the secret in Vault first and then records the change and its
@@ -46,6 +47,7 @@ export async function addConnection(
     });
   if (await domainConnected(deps.db, actor.tenant, domain)) throw duplicate();
 
+  takeValidationAttempt(deps.okta, actor.tenant, domain);
   const credential = await prepareCredential(deps.okta, domain, input);
   const { validated } = credential;
   const id = randomUUID();
@@ -129,13 +131,18 @@ export async function updateToken(
   if (input.confirm !== true) throw confirmationRequired('Replacing the token of a connection');
   // Sent to this connection's org only: a token of another org answers 401 there (OKTA_INVALID_TOKEN),
   // a service app of another org is an unknown client there (OKTA_INVALID_CLIENT).
+  takeValidationAttempt(deps.okta, actor.tenant, before.domain);
   const credential = await prepareCredential(deps.okta, before.domain, input);
   const { validated, fingerprint } = credential;
   const { version } = await deps.secrets.putOktaCredential(actor.tenant, id, credential.stored);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     const row = await lockLiveConnection(trx, actor.tenant, id);
-    if (!row) throw notFound();
+    if (!row) {
+      // Finding 14: deleted while the new credential was validated and written; take it back out.
+      await deps.secrets.destroyOktaToken(actor.tenant, id);
+      throw notFound();
+    }
     await cancelCurrentInTx(deps, trx, row, 'token-updated', now);
     await updateConnection(trx, id, {
       ...credential.columns,
@@ -192,9 +199,9 @@ export async function deleteConnection(deps: ConnectionDeps, actor: Actor, id: s
   await deps.secrets.destroyOktaToken(actor.tenant, id);
   if (row.deleted_at) return;
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
+  const deleted = await deps.db.transaction().execute(async (trx) => {
     const live = await lockLiveConnection(trx, actor.tenant, id);
-    if (!live) return; // a concurrent delete won
+    if (!live) return false; // a concurrent delete won
     await cancelCurrentInTx(deps, trx, live, 'connection-deleted', now);
     await updateConnection(trx, id, {
       deleted_at: now,
@@ -229,6 +236,10 @@ export async function deleteConnection(deps: ConnectionDeps, actor: Actor, id: s
       ]),
       deps.topics,
     );
+    return true;
   });
+  // Finding 14: an update that wrote Vault after the destroy above but committed before this delete
+  // left a version behind; once the row is deleted, no later update can commit, so this is final.
+  if (deleted) await deps.secrets.destroyOktaToken(actor.tenant, id);
   deps.logger.info({ connectionId: id, tenant: actor.tenant }, 'connection deleted');
 }

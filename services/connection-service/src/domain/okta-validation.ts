@@ -173,6 +173,12 @@ function mapOktaError(error: unknown, domain: string, kind: 'api_token' | 'oauth
           details: { domain },
         },
       );
+    case OktaErrorCode.InvalidCredentialFormat:
+    case OktaErrorCode.InvalidRequest:
+      return new InvalidInputError(
+        'CONNECTION_INVALID_TOKEN_FORMAT',
+        'The credential contains characters an Okta token never has (only visible ASCII, no spaces).',
+      );
     case OktaErrorCode.InvalidDomain:
     case OktaErrorCode.InsecureUrl:
       return new InvalidInputError(

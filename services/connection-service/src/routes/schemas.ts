@@ -112,10 +112,12 @@ const Domain = Type.String({
   maxLength: 2048,
   description: 'acme, acme.okta.com, acme-admin.okta.com or an admin console URL',
 });
+// Issue 13: a token is visible ASCII without spaces; anything else could not go into a header.
 const ApiToken = Type.String({
   minLength: 8,
   maxLength: 512,
-  description: 'Okta API token (stored in Vault only)',
+  pattern: '^[\\x21-\\x7e]+$',
+  description: 'Okta API token (stored in Vault only): visible ASCII characters, no spaces',
 });
 
 /** An OAuth 2.0 service app (C11): the private key is stored in Vault only and never shown again. */
@@ -130,11 +132,14 @@ export const OAuthCredentialBody = Type.Object(
     privateKey: Type.Union(
       [
         Type.String({ minLength: 32, maxLength: 16_384, description: 'PEM, or a private JWK as JSON text' }),
-        Type.Object({ kty: Type.String() }, { additionalProperties: true, description: 'A private JWK' }),
+        Type.Object(
+          { kty: Type.String({ maxLength: 8 }) },
+          { additionalProperties: true, maxProperties: 24, description: 'A private JWK' },
+        ),
       ],
       {
         description:
-          'RSA (2048 bits or more) or EC P-256/384/521 private key whose public key is registered with the app',
+          'RSA (2048 to 4096 bits) or EC P-256/384/521 private key whose public key is registered with the app',
       },
     ),
     keyId: Type.Optional(
@@ -166,10 +171,7 @@ const Confirm = Type.Optional(Type.Boolean({ description: 'Must be true (C8)' })
 
 /** C8 (C11): a new API token or service app, either replacing either. */
 export const UpdateTokenBody = Type.Union([
-  Type.Object(
-    { apiToken: Type.String({ minLength: 8, maxLength: 512 }), confirm: Confirm },
-    { additionalProperties: false },
-  ),
+  Type.Object({ apiToken: ApiToken, confirm: Confirm }, { additionalProperties: false }),
   Type.Object({ oauth: OAuthCredentialBody, confirm: Confirm }, { additionalProperties: false }),
 ]);
 

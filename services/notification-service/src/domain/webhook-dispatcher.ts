@@ -95,6 +95,12 @@ function post(
       });
       return;
     }
+    // Finding 3: one total deadline for the whole exchange. The socket's idle timeout alone never
+    // fired for a receiver that drips a byte every few seconds.
+    const deadline = setTimeout(
+      () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const request = (isHttps ? https : http).request(
       url,
       {
@@ -105,8 +111,9 @@ function post(
         agent: false,
       },
       (response) => {
-        // The body is irrelevant; drain at most a little and finish.
-        response.resume();
+        clearTimeout(deadline);
+        // Only the status matters: the body is never read, the connection is closed at once.
+        response.destroy();
         const retryAfter = Number(response.headers['retry-after']);
         resolve({
           statusCode: response.statusCode ?? null,
@@ -117,7 +124,9 @@ function post(
       },
     );
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('close', () => clearTimeout(deadline));
     request.on('error', (error) => {
+      clearTimeout(deadline);
       resolve({
         statusCode: null,
         error: redactSecrets(errorMessage(error)),
@@ -140,9 +149,14 @@ const retryableStatus = (status: number) => status === 408 || status === 429 || 
 export class WebhookDispatcher {
   readonly #o: WebhookDispatcherOptions;
   readonly #loop: PollLoop;
+  /** Attempts in flight: sendDue never waits for them, so one slow receiver holds no one else. */
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: WebhookDispatcherOptions) {
-    this.#o = options;
+    // Finding 3: a lease that outlives the deadline of an attempt means no other replica re-sends a
+    // delivery that is still being sent.
+    const leaseMs = Math.max(options.leaseMs, 2 * options.timeoutMs + 5000);
+    this.#o = { ...options, leaseMs };
     this.#loop = new PollLoop('webhook', () => this.sendDue(), options.pollIntervalMs, options.logger);
   }
 
@@ -154,19 +168,41 @@ export class WebhookDispatcher {
     this.#loop.poke();
   }
 
-  stop(): Promise<void> {
-    return this.#loop.stop();
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+    await this.settled();
   }
 
+  /** Resolves once every attempt started so far has been recorded. */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
+   * Claims due deliveries up to the free slots and starts them without waiting: each finishes on
+   * its own (bounded by the total deadline) and frees its slot, so the next round claims more.
+   */
   async sendDue(): Promise<number> {
+    const free = (this.#o.batchSize ?? 20) * 2 - this.#inFlight.size;
+    if (free <= 0) return 0;
     const now = this.#o.clock.now();
     const claimed = await claimDueDeliveries(
       this.#o.db,
       now,
       new Date(now.getTime() + this.#o.leaseMs),
-      this.#o.batchSize ?? 20,
+      Math.min(free, this.#o.batchSize ?? 20),
     );
-    await Promise.all(claimed.map((d) => this.#deliver(d)));
+    for (const d of claimed) {
+      const attempt: Promise<void> = this.#deliver(d)
+        .catch((error: unknown) =>
+          this.#o.logger.warn({ err: error, deliveryId: d.id }, 'webhook attempt could not be recorded'),
+        )
+        .finally(() => {
+          this.#inFlight.delete(attempt);
+          this.#loop.poke();
+        });
+      this.#inFlight.add(attempt);
+    }
     return claimed.length;
   }
 

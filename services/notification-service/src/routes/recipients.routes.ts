@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
 import { addRecipient, listRecipients, removeRecipient } from '../domain/recipient.repository.js';
+import { assertBelowQuota, DEFAULT_TENANT_QUOTAS } from '../domain/tenant-quotas.js';
 import type { RouteDeps } from './route-deps.js';
 
 const Recipient = Type.Object({ id: Type.String(), email: Type.String(), createdAt: Type.String() });
@@ -38,7 +39,11 @@ export function recipientsRoutes(app: HttpApp, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const auth = request.auth!;
-      const created = await addRecipient(deps.db, auth.tenant, request.body.email, auth.sub);
+      const quotas = { ...DEFAULT_TENANT_QUOTAS, ...deps.quotas };
+      const created = await deps.db.transaction().execute(async (trx) => {
+        await assertBelowQuota(trx, 'recipients', auth.tenant, quotas.recipients);
+        return addRecipient(trx, auth.tenant, request.body.email, auth.sub);
+      });
       if (!created) {
         throw new ConflictError('NOTIFICATION_RECIPIENT_EXISTS', 'This address is already subscribed.');
       }

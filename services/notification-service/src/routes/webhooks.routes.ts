@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
+import { assertBelowQuota, DEFAULT_TENANT_QUOTAS } from '../domain/tenant-quotas.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -14,6 +15,7 @@ import { WEBHOOK_EVENT_TYPES } from '../domain/webhook-payload.js';
 import { secretFingerprint } from '../domain/webhook-secrets.js';
 import { newWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/webhook-target.js';
+import { webhookForCaller } from '../domain/webhook-url-view.js';
 import type { RouteDeps } from './route-deps.js';
 
 const EventType = Type.Union([Type.Literal('*'), ...WEBHOOK_EVENT_TYPES.map((t) => Type.Literal(t))]);
@@ -60,6 +62,7 @@ const notFound = () => new NotFoundError('NOTIFICATION_WEBHOOK_NOT_FOUND', 'No s
 /** /v1/notifications/webhooks: outbound integrations (N3). The secret is shown once, on creation. */
 export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
   const policy = { allowPrivate: deps.allowPrivateTargets };
+  const quotas = { ...DEFAULT_TENANT_QUOTAS, ...deps.quotas };
 
   app.get(
     '/v1/notifications/webhooks',
@@ -70,7 +73,9 @@ export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
         response: { 200: Type.Object({ items: Type.Array(Webhook) }), 401: problem, 403: problem },
       },
     },
-    async (request) => ({ items: await listWebhooks(deps.db, request.auth!.tenant) }),
+    async (request) => ({
+      items: (await listWebhooks(deps.db, request.auth!.tenant)).map((h) => webhookForCaller(request, h)),
+    }),
   );
 
   app.post(
@@ -95,6 +100,7 @@ export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
           400: problem,
           401: problem,
           403: problem,
+          409: problem,
           503: problem,
         },
       },
@@ -107,6 +113,7 @@ export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
       // The row commits only once Vault has the secret: a Vault failure (503 VAULT_UNAVAILABLE)
       // leaves no webhook behind that could not sign, and a failed insert never reaches Vault.
       const created = await deps.db.transaction().execute(async (trx) => {
+        await assertBelowQuota(trx, 'webhooks', auth.tenant, quotas.webhooks);
         const hook = await createWebhook(trx, {
           id,
           tenantId: auth.tenant,
@@ -121,7 +128,11 @@ export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
         await deps.webhookSecrets.store(auth.tenant, id, secret);
         return hook;
       });
-      return reply.code(201).send({ ...created, secret });
+      // no-store: the Idempotency-Key cache (and any proxy) keeps no copy of the one-time secret.
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ ...created, secret });
     },
   );
 
@@ -138,7 +149,7 @@ export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
     async (request) => {
       const hook = await getWebhook(deps.db, request.auth!.tenant, request.params.id);
       if (!hook) throw notFound();
-      return hook;
+      return webhookForCaller(request, hook);
     },
   );
 
@@ -237,7 +248,11 @@ export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
       if (request.query.cursor) {
         const [at, id] = Buffer.from(request.query.cursor, 'base64url').toString('utf8').split('|');
         const createdAt = new Date(at ?? '');
-        if (!id || Number.isNaN(createdAt.getTime())) {
+        if (
+          !id ||
+          !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ||
+          Number.isNaN(createdAt.getTime())
+        ) {
           throw new InvalidInputError(
             'NOTIFICATION_CURSOR_INVALID',
             'The cursor is not one this API returned.',

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { uniqueName, waitFor } from '@appgov/testing';
+import t from 'tap';
+import { bearer, events, startReceiver, startService } from './fixtures/harness.js';
+
+/** A receiver that accepts the request and then drips its status line, a byte every 200 ms, forever. */
+async function startDripReceiver(t: { teardown(fn: () => unknown): void }) {
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    const line = Buffer.from('HTTP/1.1 200 OK\r\nX-Slow: ');
+    let i = 0;
+    const timer = setInterval(() => {
+      if (socket.destroyed) return;
+      socket.write(i < line.length ? line.subarray(i, i + 1) : 'a');
+      i++;
+    }, 200);
+    socket.on('data', () => {});
+    socket.on('close', () => {
+      clearInterval(timer);
+      sockets.delete(socket);
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const port = (server.address() as net.AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/drip`, open: () => sockets.size, connections: () => connections };
+}
+
+t.test(
+  'a receiver that drips a byte every few seconds never times out, and sendDue waits for the whole batch (finding 3)',
+  async (t) => {
+    const drip = await startDripReceiver(t);
+    const fast = await startReceiver(t);
+    const ts = await startService(t, undefined, {
+      env: { WEBHOOK_TIMEOUT_MS: '3000', WEBHOOK_MAX_ATTEMPTS: '1' },
+    });
+    const app = ts.service.app;
+    const tenantA = uniqueName('tenant_a');
+    const tenantB = uniqueName('tenant_b');
+    const adminA = await bearer(tenantA, ['admin'], 'a-admin', 'a@customer.example');
+    const adminB = await bearer(tenantB, ['admin'], 'b-admin', 'b@customer.example');
+    const create = async (headers: Record<string, string>, url: string) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/notifications/webhooks',
+        headers,
+        payload: { url, eventTypes: ['sync.completed'] },
+      });
+      t.equal(res.statusCode, 201, res.body);
+      return res.json().id as string;
+    };
+    await create(adminA, fast.url('/fast'));
+    const slowHook = await create(adminB, drip.url);
+
+    // Tenant B's slow receiver first: its attempt is under way before tenant A's event arrives.
+    await ts.publish([events.completed(tenantB, randomUUID())]);
+    await waitFor(() => drip.connections() > 0, { description: 'the drip receiver is being sent to' });
+    const started = performance.now();
+    await ts.publish([events.completed(tenantA, randomUUID())]);
+    await waitFor(() => fast.requests.length > 0, { timeoutMs: 20_000, description: "tenant A's delivery" });
+    const fastMs = Math.round(performance.now() - started);
+    t.equal(drip.open(), 1, "tenant A's delivery went out while tenant B's receiver was still dripping");
+
+    const attempt = await waitFor(
+      async () => {
+        const res = await app.inject({
+          url: `/v1/notifications/webhooks/${slowHook}/deliveries`,
+          headers: adminB,
+        });
+        return res.json().items?.[0]?.attemptLog?.[0];
+      },
+      { timeoutMs: 20_000, description: 'the drip attempt recorded' },
+    );
+    t.match(attempt.error, /no answer within 3000 ms/, 'the total deadline ended the dripping attempt');
+    t.equal(drip.connections(), 1, 'sent once: no second send after the lease');
+    t.comment(
+      `tenant A delivered ${fastMs} ms after its event; drip attempt latency ${attempt.latencyMs} ms`,
+    );
+  },
+);
