@@ -8,65 +8,7 @@ export interface paths {
             cookie?: never;
         };
         /** Providers with the number of connected domains and the oldest last sync (C5) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                provider: string;
-                                connectedDomains: number;
-                                statusCounts: {
-                                    success: number;
-                                    in_progress: number;
-                                    error: number;
-                                };
-                                staleCount: number;
-                                oldestLastSynced: {
-                                    /** Format: uuid */
-                                    connectionId: string;
-                                    domain: string;
-                                    at: string | null;
-                                    /** @description The time, or N/A when never synced */
-                                    display: string;
-                                    durationMs: number | null;
-                                    stale: boolean;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        get: operations["getIntegrationsProviders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -83,277 +25,10 @@ export interface paths {
             cookie?: never;
         };
         /** The tenant's Okta connections (C5, C6, C7) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                provider: string;
-                                /** @description Normalised Okta domain, e.g. acme.okta.com */
-                                domain: string;
-                                /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
-                                credentialType: "api_token" | "oauth_service_app";
-                                /** @description The API token (credentialType api_token); null for a service app */
-                                token: {
-                                    /** @description Only the last four characters are ever shown */
-                                    masked: string;
-                                    last4: string;
-                                    /** @description First 16 hex characters of the SHA-256 of the token */
-                                    fingerprint: string;
-                                    /** Format: date-time */
-                                    updatedAt: string;
-                                } | null;
-                                /** @description The service app (credentialType oauth_service_app); null for an API token */
-                                oauth: {
-                                    clientId: string;
-                                    keyId: string | null;
-                                    /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
-                                    publicKeyFingerprint: string;
-                                    /** @description Scopes Okta granted at validation */
-                                    scopes: string[];
-                                    /** Format: date-time */
-                                    updatedAt: string;
-                                } | null;
-                                adminRole: string | null;
-                                permissionWarnings: string[];
-                                firstConnected: {
-                                    /** Format: date-time */
-                                    at: string;
-                                    by: {
-                                        sub: string;
-                                        email: string;
-                                    };
-                                };
-                                /** @description null at: N/A */
-                                lastSynced: {
-                                    at: string | null;
-                                    durationMs: number | null;
-                                };
-                                lastSyncFinishedAt: string | null;
-                                stale: boolean;
-                                staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
-                                status: "in_progress" | "success" | "error";
-                                statusReasonCode: string | null;
-                                statusMessage: string | null;
-                                currentSync: {
-                                    /** Format: uuid */
-                                    syncId: string;
-                                    trigger: string;
-                                    state: "requested" | "running";
-                                    /** Format: date-time */
-                                    requestedAt: string;
-                                    startedAt: string | null;
-                                } | null;
-                                nextSyncAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        get: operations["getIntegrationsOktaConnections"];
         put?: never;
         /** Connect an Okta org: normalise the domain, validate the token, store it in Vault, request the first sync (C1-C4) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description acme, acme.okta.com, acme-admin.okta.com or an admin console URL */
-                        domain: string;
-                        /** @description Okta API token (stored in Vault only) */
-                        apiToken: string;
-                    } | {
-                        /** @description acme, acme.okta.com, acme-admin.okta.com or an admin console URL */
-                        domain: string;
-                        oauth: {
-                            /** @description The service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9 */
-                            clientId: string;
-                            /** @description RSA (2048 bits or more) or EC P-256/384/521 private key whose public key is registered with the app */
-                            privateKey: string | ({
-                                kty: string;
-                            } & {
-                                [key: string]: unknown;
-                            });
-                            /** @description The registered key's kid (default: the JWK's kid) */
-                            keyId?: string;
-                            /** @description Scopes to request when the app is not granted all of them (default: all; okta.orgs.read is always added) */
-                            scopes?: ("okta.users.read" | "okta.groups.read" | "okta.apps.read" | "okta.appGrants.read" | "okta.roles.read" | "okta.apiTokens.read" | "okta.orgs.read")[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            provider: string;
-                            /** @description Normalised Okta domain, e.g. acme.okta.com */
-                            domain: string;
-                            /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
-                            credentialType: "api_token" | "oauth_service_app";
-                            /** @description The API token (credentialType api_token); null for a service app */
-                            token: {
-                                /** @description Only the last four characters are ever shown */
-                                masked: string;
-                                last4: string;
-                                /** @description First 16 hex characters of the SHA-256 of the token */
-                                fingerprint: string;
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            /** @description The service app (credentialType oauth_service_app); null for an API token */
-                            oauth: {
-                                clientId: string;
-                                keyId: string | null;
-                                /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
-                                publicKeyFingerprint: string;
-                                /** @description Scopes Okta granted at validation */
-                                scopes: string[];
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            adminRole: string | null;
-                            permissionWarnings: string[];
-                            firstConnected: {
-                                /** Format: date-time */
-                                at: string;
-                                by: {
-                                    sub: string;
-                                    email: string;
-                                };
-                            };
-                            /** @description null at: N/A */
-                            lastSynced: {
-                                at: string | null;
-                                durationMs: number | null;
-                            };
-                            lastSyncFinishedAt: string | null;
-                            stale: boolean;
-                            staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
-                            status: "in_progress" | "success" | "error";
-                            statusReasonCode: string | null;
-                            statusMessage: string | null;
-                            currentSync: {
-                                /** Format: uuid */
-                                syncId: string;
-                                trigger: string;
-                                state: "requested" | "running";
-                                /** Format: date-time */
-                                requestedAt: string;
-                                startedAt: string | null;
-                            } | null;
-                            nextSyncAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        post: operations["postIntegrationsOktaConnections"];
         delete?: never;
         options?: never;
         head?: never;
@@ -368,186 +43,11 @@ export interface paths {
             cookie?: never;
         };
         /** One connection */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            provider: string;
-                            /** @description Normalised Okta domain, e.g. acme.okta.com */
-                            domain: string;
-                            /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
-                            credentialType: "api_token" | "oauth_service_app";
-                            /** @description The API token (credentialType api_token); null for a service app */
-                            token: {
-                                /** @description Only the last four characters are ever shown */
-                                masked: string;
-                                last4: string;
-                                /** @description First 16 hex characters of the SHA-256 of the token */
-                                fingerprint: string;
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            /** @description The service app (credentialType oauth_service_app); null for an API token */
-                            oauth: {
-                                clientId: string;
-                                keyId: string | null;
-                                /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
-                                publicKeyFingerprint: string;
-                                /** @description Scopes Okta granted at validation */
-                                scopes: string[];
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            adminRole: string | null;
-                            permissionWarnings: string[];
-                            firstConnected: {
-                                /** Format: date-time */
-                                at: string;
-                                by: {
-                                    sub: string;
-                                    email: string;
-                                };
-                            };
-                            /** @description null at: N/A */
-                            lastSynced: {
-                                at: string | null;
-                                durationMs: number | null;
-                            };
-                            lastSyncFinishedAt: string | null;
-                            stale: boolean;
-                            staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
-                            status: "in_progress" | "success" | "error";
-                            statusReasonCode: string | null;
-                            statusMessage: string | null;
-                            currentSync: {
-                                /** Format: uuid */
-                                syncId: string;
-                                trigger: string;
-                                state: "requested" | "running";
-                                /** Format: date-time */
-                                requestedAt: string;
-                                startedAt: string | null;
-                            } | null;
-                            nextSyncAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        get: operations["getIntegrationsOktaConnectionsById"];
         put?: never;
         post?: never;
         /** Delete a connection after confirmation (?confirm=true); idempotent (C9) */
-        delete: {
-            parameters: {
-                query?: {
-                    /** @description Must be true (C9) */
-                    confirm?: boolean;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteIntegrationsOktaConnectionsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -562,347 +62,9 @@ export interface paths {
         };
         get?: never;
         /** Replace the token after confirmation; cancels the running sync and requests a new one (C8) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        apiToken: string;
-                        /** @description Must be true (C8) */
-                        confirm?: boolean;
-                    } | {
-                        oauth: {
-                            /** @description The service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9 */
-                            clientId: string;
-                            /** @description RSA (2048 bits or more) or EC P-256/384/521 private key whose public key is registered with the app */
-                            privateKey: string | ({
-                                kty: string;
-                            } & {
-                                [key: string]: unknown;
-                            });
-                            /** @description The registered key's kid (default: the JWK's kid) */
-                            keyId?: string;
-                            /** @description Scopes to request when the app is not granted all of them (default: all; okta.orgs.read is always added) */
-                            scopes?: ("okta.users.read" | "okta.groups.read" | "okta.apps.read" | "okta.appGrants.read" | "okta.roles.read" | "okta.apiTokens.read" | "okta.orgs.read")[];
-                        };
-                        /** @description Must be true (C8) */
-                        confirm?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            provider: string;
-                            /** @description Normalised Okta domain, e.g. acme.okta.com */
-                            domain: string;
-                            /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
-                            credentialType: "api_token" | "oauth_service_app";
-                            /** @description The API token (credentialType api_token); null for a service app */
-                            token: {
-                                /** @description Only the last four characters are ever shown */
-                                masked: string;
-                                last4: string;
-                                /** @description First 16 hex characters of the SHA-256 of the token */
-                                fingerprint: string;
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            /** @description The service app (credentialType oauth_service_app); null for an API token */
-                            oauth: {
-                                clientId: string;
-                                keyId: string | null;
-                                /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
-                                publicKeyFingerprint: string;
-                                /** @description Scopes Okta granted at validation */
-                                scopes: string[];
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            adminRole: string | null;
-                            permissionWarnings: string[];
-                            firstConnected: {
-                                /** Format: date-time */
-                                at: string;
-                                by: {
-                                    sub: string;
-                                    email: string;
-                                };
-                            };
-                            /** @description null at: N/A */
-                            lastSynced: {
-                                at: string | null;
-                                durationMs: number | null;
-                            };
-                            lastSyncFinishedAt: string | null;
-                            stale: boolean;
-                            staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
-                            status: "in_progress" | "success" | "error";
-                            statusReasonCode: string | null;
-                            statusMessage: string | null;
-                            currentSync: {
-                                /** Format: uuid */
-                                syncId: string;
-                                trigger: string;
-                                state: "requested" | "running";
-                                /** Format: date-time */
-                                requestedAt: string;
-                                startedAt: string | null;
-                            } | null;
-                            nextSyncAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        put: operations["putIntegrationsOktaConnectionsByIdToken"];
         /** Replace the token after confirmation; cancels the running sync and requests a new one (C8) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        apiToken: string;
-                        /** @description Must be true (C8) */
-                        confirm?: boolean;
-                    } | {
-                        oauth: {
-                            /** @description The service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9 */
-                            clientId: string;
-                            /** @description RSA (2048 bits or more) or EC P-256/384/521 private key whose public key is registered with the app */
-                            privateKey: string | ({
-                                kty: string;
-                            } & {
-                                [key: string]: unknown;
-                            });
-                            /** @description The registered key's kid (default: the JWK's kid) */
-                            keyId?: string;
-                            /** @description Scopes to request when the app is not granted all of them (default: all; okta.orgs.read is always added) */
-                            scopes?: ("okta.users.read" | "okta.groups.read" | "okta.apps.read" | "okta.appGrants.read" | "okta.roles.read" | "okta.apiTokens.read" | "okta.orgs.read")[];
-                        };
-                        /** @description Must be true (C8) */
-                        confirm?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            provider: string;
-                            /** @description Normalised Okta domain, e.g. acme.okta.com */
-                            domain: string;
-                            /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
-                            credentialType: "api_token" | "oauth_service_app";
-                            /** @description The API token (credentialType api_token); null for a service app */
-                            token: {
-                                /** @description Only the last four characters are ever shown */
-                                masked: string;
-                                last4: string;
-                                /** @description First 16 hex characters of the SHA-256 of the token */
-                                fingerprint: string;
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            /** @description The service app (credentialType oauth_service_app); null for an API token */
-                            oauth: {
-                                clientId: string;
-                                keyId: string | null;
-                                /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
-                                publicKeyFingerprint: string;
-                                /** @description Scopes Okta granted at validation */
-                                scopes: string[];
-                                /** Format: date-time */
-                                updatedAt: string;
-                            } | null;
-                            adminRole: string | null;
-                            permissionWarnings: string[];
-                            firstConnected: {
-                                /** Format: date-time */
-                                at: string;
-                                by: {
-                                    sub: string;
-                                    email: string;
-                                };
-                            };
-                            /** @description null at: N/A */
-                            lastSynced: {
-                                at: string | null;
-                                durationMs: number | null;
-                            };
-                            lastSyncFinishedAt: string | null;
-                            stale: boolean;
-                            staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
-                            status: "in_progress" | "success" | "error";
-                            statusReasonCode: string | null;
-                            statusMessage: string | null;
-                            currentSync: {
-                                /** Format: uuid */
-                                syncId: string;
-                                trigger: string;
-                                state: "requested" | "running";
-                                /** Format: date-time */
-                                requestedAt: string;
-                                startedAt: string | null;
-                            } | null;
-                            nextSyncAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        post: operations["postIntegrationsOktaConnectionsByIdToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -919,82 +81,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sync now; 409 SYNC_ALREADY_RUNNING while one runs (C10) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            syncId: string;
-                            /** Format: uuid */
-                            connectionId: string;
-                            trigger: string;
-                            outcome: "requested" | "running" | "completed" | "failed" | "cancelled";
-                            /** Format: date-time */
-                            requestedAt: string;
-                            startedAt: string | null;
-                            finishedAt: string | null;
-                            durationMs: number | null;
-                            counts: {
-                                [key: string]: number;
-                            } | null;
-                            warnings: unknown[];
-                            errorCode: string | null;
-                            errorMessage: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        post: operations["postIntegrationsOktaConnectionsByIdSync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1009,77 +96,7 @@ export interface paths {
             cookie?: never;
         };
         /** Sync history, newest first (C10) */
-        get: {
-            parameters: {
-                query: {
-                    limit: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                syncId: string;
-                                /** Format: uuid */
-                                connectionId: string;
-                                trigger: string;
-                                outcome: "requested" | "running" | "completed" | "failed" | "cancelled";
-                                /** Format: date-time */
-                                requestedAt: string;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                counts: {
-                                    [key: string]: number;
-                                } | null;
-                                warnings: unknown[];
-                                errorCode: string | null;
-                                errorMessage: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        get: operations["getIntegrationsOktaConnectionsByIdSyncs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1097,61 +114,7 @@ export interface paths {
         };
         get?: never;
         /** The tenant's sync interval override (C10); null restores the default */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        syncIntervalSeconds: number | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            syncIntervalSeconds: number | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        put: operations["putIntegrationsSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1167,78 +130,7 @@ export interface paths {
             cookie?: never;
         };
         /** Connection status across tenants (C12) */
-        get: {
-            parameters: {
-                query: {
-                    tenant?: string;
-                    status?: "in_progress" | "success" | "error";
-                    limit: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                tenantId: string;
-                                /** Format: uuid */
-                                id: string;
-                                provider: string;
-                                domain: string;
-                                /** Format: date-time */
-                                firstConnectedAt: string;
-                                lastSynced: {
-                                    at: string | null;
-                                    durationMs: number | null;
-                                };
-                                lastSyncFinishedAt: string | null;
-                                stale: boolean;
-                                staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
-                                status: "in_progress" | "success" | "error";
-                                statusReasonCode: string | null;
-                                statusMessage: string | null;
-                                currentSync: {
-                                    /** Format: uuid */
-                                    syncId: string;
-                                    trigger: string;
-                                    state: "requested" | "running";
-                                    /** Format: date-time */
-                                    requestedAt: string;
-                                    startedAt: string | null;
-                                } | null;
-                                nextSyncAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        get: operations["getOperatorConnections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1255,77 +147,7 @@ export interface paths {
             cookie?: never;
         };
         /** A connection's sync history and errors, any tenant (C12) */
-        get: {
-            parameters: {
-                query: {
-                    limit: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                syncId: string;
-                                /** Format: uuid */
-                                connectionId: string;
-                                trigger: string;
-                                outcome: "requested" | "running" | "completed" | "failed" | "cancelled";
-                                /** Format: date-time */
-                                requestedAt: string;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                                durationMs: number | null;
-                                counts: {
-                                    [key: string]: number;
-                                } | null;
-                                warnings: unknown[];
-                                errorCode: string | null;
-                                errorMessage: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-            };
-        };
+        get: operations["getOperatorConnectionsByIdSyncs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1364,4 +186,1728 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getIntegrationsProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            provider: string;
+                            connectedDomains: number;
+                            statusCounts: {
+                                success: number;
+                                in_progress: number;
+                                error: number;
+                            };
+                            staleCount: number;
+                            oldestLastSynced: {
+                                /** Format: uuid */
+                                connectionId: string;
+                                domain: string;
+                                at: string | null;
+                                /** @description The time, or N/A when never synced */
+                                display: string;
+                                durationMs: number | null;
+                                stale: boolean;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    getIntegrationsOktaConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            provider: string;
+                            /** @description Normalised Okta domain, e.g. acme.okta.com */
+                            domain: string;
+                            /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
+                            credentialType: "api_token" | "oauth_service_app";
+                            /** @description The API token (credentialType api_token); null for a service app */
+                            token: {
+                                /** @description Only the last four characters are ever shown */
+                                masked: string;
+                                last4: string;
+                                /** @description First 16 hex characters of the SHA-256 of the token */
+                                fingerprint: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            } | null;
+                            /** @description The service app (credentialType oauth_service_app); null for an API token */
+                            oauth: {
+                                clientId: string;
+                                keyId: string | null;
+                                /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
+                                publicKeyFingerprint: string;
+                                /** @description Scopes Okta granted at validation */
+                                scopes: string[];
+                                /** Format: date-time */
+                                updatedAt: string;
+                            } | null;
+                            adminRole: string | null;
+                            permissionWarnings: string[];
+                            firstConnected: {
+                                /** Format: date-time */
+                                at: string;
+                                by: {
+                                    sub: string;
+                                    email: string;
+                                };
+                            };
+                            /** @description null at: N/A */
+                            lastSynced: {
+                                at: string | null;
+                                durationMs: number | null;
+                            };
+                            lastSyncFinishedAt: string | null;
+                            stale: boolean;
+                            staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
+                            status: "in_progress" | "success" | "error";
+                            statusReasonCode: string | null;
+                            statusMessage: string | null;
+                            currentSync: {
+                                /** Format: uuid */
+                                syncId: string;
+                                trigger: string;
+                                state: "requested" | "running";
+                                /** Format: date-time */
+                                requestedAt: string;
+                                startedAt: string | null;
+                            } | null;
+                            nextSyncAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    postIntegrationsOktaConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description acme, acme.okta.com, acme-admin.okta.com or an admin console URL */
+                    domain: string;
+                    /** @description Okta API token (stored in Vault only): visible ASCII characters, no spaces */
+                    apiToken: string;
+                } | {
+                    /** @description acme, acme.okta.com, acme-admin.okta.com or an admin console URL */
+                    domain: string;
+                    oauth: {
+                        /** @description The service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9 */
+                        clientId: string;
+                        /** @description RSA (2048 to 4096 bits) or EC P-256/384/521 private key whose public key is registered with the app */
+                        privateKey: string | ({
+                            kty: string;
+                        } & {
+                            [key: string]: unknown;
+                        });
+                        /** @description The registered key's kid (default: the JWK's kid) */
+                        keyId?: string;
+                        /** @description Scopes to request when the app is not granted all of them (default: all; okta.orgs.read is always added) */
+                        scopes?: ("okta.users.read" | "okta.groups.read" | "okta.apps.read" | "okta.appGrants.read" | "okta.roles.read" | "okta.apiTokens.read" | "okta.orgs.read")[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        provider: string;
+                        /** @description Normalised Okta domain, e.g. acme.okta.com */
+                        domain: string;
+                        /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
+                        credentialType: "api_token" | "oauth_service_app";
+                        /** @description The API token (credentialType api_token); null for a service app */
+                        token: {
+                            /** @description Only the last four characters are ever shown */
+                            masked: string;
+                            last4: string;
+                            /** @description First 16 hex characters of the SHA-256 of the token */
+                            fingerprint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        /** @description The service app (credentialType oauth_service_app); null for an API token */
+                        oauth: {
+                            clientId: string;
+                            keyId: string | null;
+                            /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
+                            publicKeyFingerprint: string;
+                            /** @description Scopes Okta granted at validation */
+                            scopes: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        adminRole: string | null;
+                        permissionWarnings: string[];
+                        firstConnected: {
+                            /** Format: date-time */
+                            at: string;
+                            by: {
+                                sub: string;
+                                email: string;
+                            };
+                        };
+                        /** @description null at: N/A */
+                        lastSynced: {
+                            at: string | null;
+                            durationMs: number | null;
+                        };
+                        lastSyncFinishedAt: string | null;
+                        stale: boolean;
+                        staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
+                        status: "in_progress" | "success" | "error";
+                        statusReasonCode: string | null;
+                        statusMessage: string | null;
+                        currentSync: {
+                            /** Format: uuid */
+                            syncId: string;
+                            trigger: string;
+                            state: "requested" | "running";
+                            /** Format: date-time */
+                            requestedAt: string;
+                            startedAt: string | null;
+                        } | null;
+                        nextSyncAt: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    getIntegrationsOktaConnectionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        provider: string;
+                        /** @description Normalised Okta domain, e.g. acme.okta.com */
+                        domain: string;
+                        /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
+                        credentialType: "api_token" | "oauth_service_app";
+                        /** @description The API token (credentialType api_token); null for a service app */
+                        token: {
+                            /** @description Only the last four characters are ever shown */
+                            masked: string;
+                            last4: string;
+                            /** @description First 16 hex characters of the SHA-256 of the token */
+                            fingerprint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        /** @description The service app (credentialType oauth_service_app); null for an API token */
+                        oauth: {
+                            clientId: string;
+                            keyId: string | null;
+                            /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
+                            publicKeyFingerprint: string;
+                            /** @description Scopes Okta granted at validation */
+                            scopes: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        adminRole: string | null;
+                        permissionWarnings: string[];
+                        firstConnected: {
+                            /** Format: date-time */
+                            at: string;
+                            by: {
+                                sub: string;
+                                email: string;
+                            };
+                        };
+                        /** @description null at: N/A */
+                        lastSynced: {
+                            at: string | null;
+                            durationMs: number | null;
+                        };
+                        lastSyncFinishedAt: string | null;
+                        stale: boolean;
+                        staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
+                        status: "in_progress" | "success" | "error";
+                        statusReasonCode: string | null;
+                        statusMessage: string | null;
+                        currentSync: {
+                            /** Format: uuid */
+                            syncId: string;
+                            trigger: string;
+                            state: "requested" | "running";
+                            /** Format: date-time */
+                            requestedAt: string;
+                            startedAt: string | null;
+                        } | null;
+                        nextSyncAt: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    deleteIntegrationsOktaConnectionsById: {
+        parameters: {
+            query?: {
+                /** @description Must be true (C9) */
+                confirm?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    putIntegrationsOktaConnectionsByIdToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Okta API token (stored in Vault only): visible ASCII characters, no spaces */
+                    apiToken: string;
+                    /** @description Must be true (C8) */
+                    confirm?: boolean;
+                } | {
+                    oauth: {
+                        /** @description The service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9 */
+                        clientId: string;
+                        /** @description RSA (2048 to 4096 bits) or EC P-256/384/521 private key whose public key is registered with the app */
+                        privateKey: string | ({
+                            kty: string;
+                        } & {
+                            [key: string]: unknown;
+                        });
+                        /** @description The registered key's kid (default: the JWK's kid) */
+                        keyId?: string;
+                        /** @description Scopes to request when the app is not granted all of them (default: all; okta.orgs.read is always added) */
+                        scopes?: ("okta.users.read" | "okta.groups.read" | "okta.apps.read" | "okta.appGrants.read" | "okta.roles.read" | "okta.apiTokens.read" | "okta.orgs.read")[];
+                    };
+                    /** @description Must be true (C8) */
+                    confirm?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        provider: string;
+                        /** @description Normalised Okta domain, e.g. acme.okta.com */
+                        domain: string;
+                        /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
+                        credentialType: "api_token" | "oauth_service_app";
+                        /** @description The API token (credentialType api_token); null for a service app */
+                        token: {
+                            /** @description Only the last four characters are ever shown */
+                            masked: string;
+                            last4: string;
+                            /** @description First 16 hex characters of the SHA-256 of the token */
+                            fingerprint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        /** @description The service app (credentialType oauth_service_app); null for an API token */
+                        oauth: {
+                            clientId: string;
+                            keyId: string | null;
+                            /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
+                            publicKeyFingerprint: string;
+                            /** @description Scopes Okta granted at validation */
+                            scopes: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        adminRole: string | null;
+                        permissionWarnings: string[];
+                        firstConnected: {
+                            /** Format: date-time */
+                            at: string;
+                            by: {
+                                sub: string;
+                                email: string;
+                            };
+                        };
+                        /** @description null at: N/A */
+                        lastSynced: {
+                            at: string | null;
+                            durationMs: number | null;
+                        };
+                        lastSyncFinishedAt: string | null;
+                        stale: boolean;
+                        staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
+                        status: "in_progress" | "success" | "error";
+                        statusReasonCode: string | null;
+                        statusMessage: string | null;
+                        currentSync: {
+                            /** Format: uuid */
+                            syncId: string;
+                            trigger: string;
+                            state: "requested" | "running";
+                            /** Format: date-time */
+                            requestedAt: string;
+                            startedAt: string | null;
+                        } | null;
+                        nextSyncAt: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    postIntegrationsOktaConnectionsByIdToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Okta API token (stored in Vault only): visible ASCII characters, no spaces */
+                    apiToken: string;
+                    /** @description Must be true (C8) */
+                    confirm?: boolean;
+                } | {
+                    oauth: {
+                        /** @description The service app's client id, e.g. 0oa1b2c3d4e5f6g7h8i9 */
+                        clientId: string;
+                        /** @description RSA (2048 to 4096 bits) or EC P-256/384/521 private key whose public key is registered with the app */
+                        privateKey: string | ({
+                            kty: string;
+                        } & {
+                            [key: string]: unknown;
+                        });
+                        /** @description The registered key's kid (default: the JWK's kid) */
+                        keyId?: string;
+                        /** @description Scopes to request when the app is not granted all of them (default: all; okta.orgs.read is always added) */
+                        scopes?: ("okta.users.read" | "okta.groups.read" | "okta.apps.read" | "okta.appGrants.read" | "okta.roles.read" | "okta.apiTokens.read" | "okta.orgs.read")[];
+                    };
+                    /** @description Must be true (C8) */
+                    confirm?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        provider: string;
+                        /** @description Normalised Okta domain, e.g. acme.okta.com */
+                        domain: string;
+                        /** @description An Okta API token (SSWS) or an OAuth 2.0 service app (private_key_jwt), C11 */
+                        credentialType: "api_token" | "oauth_service_app";
+                        /** @description The API token (credentialType api_token); null for a service app */
+                        token: {
+                            /** @description Only the last four characters are ever shown */
+                            masked: string;
+                            last4: string;
+                            /** @description First 16 hex characters of the SHA-256 of the token */
+                            fingerprint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        /** @description The service app (credentialType oauth_service_app); null for an API token */
+                        oauth: {
+                            clientId: string;
+                            keyId: string | null;
+                            /** @description RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key; never the private key */
+                            publicKeyFingerprint: string;
+                            /** @description Scopes Okta granted at validation */
+                            scopes: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                        adminRole: string | null;
+                        permissionWarnings: string[];
+                        firstConnected: {
+                            /** Format: date-time */
+                            at: string;
+                            by: {
+                                sub: string;
+                                email: string;
+                            };
+                        };
+                        /** @description null at: N/A */
+                        lastSynced: {
+                            at: string | null;
+                            durationMs: number | null;
+                        };
+                        lastSyncFinishedAt: string | null;
+                        stale: boolean;
+                        staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
+                        status: "in_progress" | "success" | "error";
+                        statusReasonCode: string | null;
+                        statusMessage: string | null;
+                        currentSync: {
+                            /** Format: uuid */
+                            syncId: string;
+                            trigger: string;
+                            state: "requested" | "running";
+                            /** Format: date-time */
+                            requestedAt: string;
+                            startedAt: string | null;
+                        } | null;
+                        nextSyncAt: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    postIntegrationsOktaConnectionsByIdSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        syncId: string;
+                        /** Format: uuid */
+                        connectionId: string;
+                        trigger: string;
+                        outcome: "requested" | "running" | "completed" | "failed" | "cancelled";
+                        /** Format: date-time */
+                        requestedAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        durationMs: number | null;
+                        counts: {
+                            [key: string]: number;
+                        } | null;
+                        warnings: unknown[];
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    getIntegrationsOktaConnectionsByIdSyncs: {
+        parameters: {
+            query: {
+                limit: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            syncId: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            trigger: string;
+                            outcome: "requested" | "running" | "completed" | "failed" | "cancelled";
+                            /** Format: date-time */
+                            requestedAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            durationMs: number | null;
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            warnings: unknown[];
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    putIntegrationsSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    syncIntervalSeconds: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        syncIntervalSeconds: number | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    getOperatorConnections: {
+        parameters: {
+            query: {
+                tenant?: string;
+                status?: "in_progress" | "success" | "error";
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            tenantId: string;
+                            /** Format: uuid */
+                            id: string;
+                            provider: string;
+                            domain: string;
+                            /** Format: date-time */
+                            firstConnectedAt: string;
+                            lastSynced: {
+                                at: string | null;
+                                durationMs: number | null;
+                            };
+                            lastSyncFinishedAt: string | null;
+                            stale: boolean;
+                            staleReason: "last_success_too_old" | "never_synced" | "sync_running_too_long" | null;
+                            status: "in_progress" | "success" | "error";
+                            statusReasonCode: string | null;
+                            statusMessage: string | null;
+                            currentSync: {
+                                /** Format: uuid */
+                                syncId: string;
+                                trigger: string;
+                                state: "requested" | "running";
+                                /** Format: date-time */
+                                requestedAt: string;
+                                startedAt: string | null;
+                            } | null;
+                            nextSyncAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    getOperatorConnectionsByIdSyncs: {
+        parameters: {
+            query: {
+                limit: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            syncId: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            trigger: string;
+                            outcome: "requested" | "running" | "completed" | "failed" | "cancelled";
+                            /** Format: date-time */
+                            requestedAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            durationMs: number | null;
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            warnings: unknown[];
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+}
