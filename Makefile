@@ -50,4 +50,5 @@ demo-down:
 	@bash scripts/demo.sh down; bash $(LOCAL)/down.sh
 
 clean: down
+	@bash $(LOCAL)/postgres.sh purge
 	rm -rf .local node_modules */*/node_modules */*/dist */*/*.tsbuildinfo .tap

@@ -10,3 +10,20 @@ export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-59093}"
 export DATABASE_URL="${DATABASE_URL:-postgres://appgov:appgov@127.0.0.1:$PG_PORT/appgov}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+# The SASL_SSL listener of the local broker (SCRAM-SHA-512/256 and PLAIN, TLS from the private CA).
+export KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-59094}"
+export KAFKA_SASL_SSL_BROKERS="${KAFKA_SASL_SSL_BROKERS:-127.0.0.1:$KAFKA_SASL_PORT}"
+# The scripts' private CA (deploy/local/tls.sh) and the password of its PKCS12 key store.
+export APPGOV_TLS_DIR="${APPGOV_TLS_DIR:-$APPGOV_STATE/tls}"
+export APPGOV_CA_FILE="${APPGOV_CA_FILE:-$APPGOV_TLS_DIR/ca.pem}"
+export APPGOV_TLS_STORE_PASSWORD="${APPGOV_TLS_STORE_PASSWORD:-appgov-local}"
+# The user of that listener (kafka.sh gives it SCRAM-SHA-512/256 credentials and a PLAIN entry).
+export KAFKA_LOCAL_SASL_USERNAME="${KAFKA_LOCAL_SASL_USERNAME:-appgov}"
+export KAFKA_LOCAL_SASL_PASSWORD="${KAFKA_LOCAL_SASL_PASSWORD:-appgov-kafka-local}"
+# The two roles of production (deploy/local/postgres.sh): migrations run as the first, services as the second.
+export DATABASE_MIGRATION_URL="${DATABASE_MIGRATION_URL:-postgres://appgov_migrator:appgov_migrator@127.0.0.1:$PG_PORT/appgov}"
+export DATABASE_RUNTIME_URL="${DATABASE_RUNTIME_URL:-postgres://appgov_app:appgov_app@127.0.0.1:$PG_PORT/appgov}"
+# Redis's TLS port (same server, certificate from the private CA) and the ACL user tests connect as.
+export REDIS_TLS_PORT="${REDIS_TLS_PORT:-56380}"
+export REDIS_LOCAL_ACL_USER="${REDIS_LOCAL_ACL_USER:-appgov_app}"
+export REDIS_LOCAL_ACL_PASSWORD="${REDIS_LOCAL_ACL_PASSWORD:-appgov-redis-local}"

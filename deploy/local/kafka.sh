@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Apache Kafka 4.x, single node in KRaft mode, from its Maven Central jars run with the machine's
 # Java. Jars are copied into .local/kafka/libs once and reused; storage is formatted on first start.
+# Two client listeners: PLAINTEXT on $KAFKA_PORT for the tests and tools, and SASL_SSL on
+# $KAFKA_SASL_PORT (TLS from deploy/local/tls.sh's CA; SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN) as
+# managed offerings run it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"; source "$here/lib.sh"
@@ -28,11 +31,19 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
 inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_LOCAL_SASL_USERNAME="$KAFKA_LOCAL_SASL_PASSWORD";
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=$APPGOV_TLS_DIR/server.p12
+listener.name.sasl_ssl.ssl.keystore.password=$APPGOV_TLS_STORE_PASSWORD
+listener.name.sasl_ssl.ssl.client.auth=none
 log.dirs=$home/data
 num.partitions=3
 auto.create.topics.enable=true
@@ -62,9 +73,25 @@ logger.kafka.additivity=false
 CONF
 }
 
+# SCRAM credentials live in the cluster metadata: set through the admin API (idempotent), so a
+# broker formatted before the SASL_SSL listener existed gets them too.
+add_scram_user() {
+  local mech
+  for mech in SCRAM-SHA-512 SCRAM-SHA-256; do
+    java_run kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --alter \
+      --entity-type users --entity-name "$KAFKA_LOCAL_SASL_USERNAME" \
+      --add-config "$mech=[iterations=8192,password=$KAFKA_LOCAL_SASL_PASSWORD]" >/dev/null
+  done
+}
 start() {
+  # A broker of ours started before the SASL_SSL listener existed is restarted with it once.
+  if running && ! grep -q '^listener.name.sasl_ssl' "$home/server.properties" 2>/dev/null; then
+    log "kafka: restarting to add the SASL_SSL listener on $KAFKA_SASL_PORT"
+    stop
+  fi
   # Any broker already on the port (ours, or one started from another checkout) is reused.
   if port_open "$KAFKA_PORT"; then log "kafka: already running on $KAFKA_PORT"; return; fi
+  bash "$here/tls.sh"
   ensure_jars
   write_config
   if [ ! -f "$home/data/meta.properties" ]; then
@@ -77,7 +104,8 @@ start() {
     -cp "$libs/*" kafka.Kafka "$home/server.properties" >"$home/logs/stdout.log" 2>&1 &
   echo $! >"$pidfile"
   wait_for 90 port_open "$KAFKA_PORT" || { log "kafka: did not open $KAFKA_PORT; see $home/logs"; exit 1; }
-  log "kafka: ready on 127.0.0.1:$KAFKA_PORT"
+  add_scram_user
+  log "kafka: ready on 127.0.0.1:$KAFKA_PORT (PLAINTEXT) and $KAFKA_SASL_PORT (SASL_SSL)"
 }
 stop() {
   if running; then
@@ -90,6 +118,6 @@ stop() {
   rm -f "$pidfile"
 }
 case "${1:-start}" in
-  start) start ;; stop) stop ;; status) running && echo running || echo stopped ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  start) start ;; stop) stop ;; restart) stop; start ;; status) running && echo running || echo stopped ;;
+  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
 esac

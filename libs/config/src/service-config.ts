@@ -19,11 +19,21 @@ export function serviceConfigProperties(defaults: ServiceConfigDefaults) {
   return {
     PORT: Type.Integer({ default: defaults.port, minimum: 0, maximum: 65535 }),
     HOST: Type.String({ default: '127.0.0.1' }),
+    /** The runtime role's URL; `sslmode` in it turns TLS on (verify-full in production). */
     DATABASE_URL: Type.String({ default: 'postgres://appgov:appgov@127.0.0.1:55432/appgov' }),
+    /** PEM bundle of the CA that signed Postgres's certificate (a private CA). */
+    DATABASE_SSL_CA_FILE: Type.Optional(Type.String()),
+    /** Run pending migrations at start (local development); the chart runs them in its hook Job. */
+    MIGRATE_ON_START: Type.Boolean({ default: true }),
+    /** migrate.js only: the role services run as, granted row access to the migrated schema. */
+    DATABASE_RUNTIME_ROLE: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
     DB_SCHEMA: Type.String({ default: defaults.schema, pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+    /** `rediss://user:password@host:port` for TLS and an ACL user. */
     REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379' }),
+    /** PEM bundle of the CA that signed Redis's certificate. */
+    REDIS_TLS_CA_FILE: Type.Optional(Type.String()),
     REDIS_KEY_PREFIX: Type.String({ default: defaults.redisKeyPrefix }),
-    KAFKA_BROKERS: Type.String({ default: '127.0.0.1:59092' }),
+    ...kafkaConfigProperties(),
     /** Prepended to every topic name (tests and parallel stacks use a unique one). */
     KAFKA_TOPIC_PREFIX: Type.String({ default: '' }),
     KAFKA_GROUP_PREFIX: Type.String({ default: '' }),
@@ -36,6 +46,28 @@ export function serviceConfigProperties(defaults: ServiceConfigDefaults) {
     LOG_LEVEL: Type.String({ default: 'info' }),
     /** Per-tenant HTTP requests per minute (Redis-backed). */
     RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  };
+}
+
+/** The SASL mechanisms `KAFKA_SASL_MECHANISM` may name (kafkajs's names). */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/**
+ * How a service reaches Kafka: brokers, TLS (a private CA and a client certificate from files),
+ * SASL, and whether it creates its topics or only verifies that the platform team created them.
+ */
+export function kafkaConfigProperties() {
+  return {
+    KAFKA_BROKERS: Type.String({ default: '127.0.0.1:59092' }),
+    KAFKA_SSL: Type.Boolean({ default: false }),
+    KAFKA_SSL_CA_FILE: Type.Optional(Type.String()),
+    KAFKA_SSL_CERT_FILE: Type.Optional(Type.String()),
+    KAFKA_SSL_KEY_FILE: Type.Optional(Type.String()),
+    KAFKA_SASL_MECHANISM: Type.Optional(Type.Union(KAFKA_SASL_MECHANISMS.map((m) => Type.Literal(m)))),
+    KAFKA_SASL_USERNAME: Type.Optional(Type.String()),
+    KAFKA_SASL_PASSWORD: Type.Optional(Secret()),
+    /** false: never create topics; verify them and stay unready while any is missing or wrong. */
+    KAFKA_MANAGE_TOPICS: Type.Boolean({ default: true }),
   };
 }
 
@@ -79,6 +111,8 @@ export function telemetryConfigProperties() {
 export function vaultConfigProperties(defaultRole: string) {
   return {
     VAULT_ADDR: Type.String({ default: 'http://127.0.0.1:8200' }),
+    /** PEM bundle of the CA that signed Vault's certificate (Vault's own variable name). */
+    VAULT_CACERT: Type.Optional(Type.String()),
     VAULT_TOKEN: Type.Optional(Secret()),
     VAULT_AUTH_METHOD: Type.Union([Type.Literal('token'), Type.Literal('kubernetes')], { default: 'token' }),
     VAULT_KUBERNETES_ROLE: Type.String({ default: defaultRole }),

@@ -24,6 +24,13 @@ export const syncRequestEvents = {
         trigger: SyncTrigger,
         requestedBy: Type.Optional(Actor),
         domain: Type.String({ minLength: 3, maxLength: 253 }),
+        rateLimitShare: Type.Optional(
+          Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 1,
+            description: "The connection's own share of each Okta bucket (absent: the deployment's default)",
+          }),
+        ),
       },
       strict,
     ),

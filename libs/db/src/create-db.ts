@@ -37,7 +37,8 @@ export function assertSchemaName(schema: string): void {
 
 /**
  * A Kysely instance on a pg pool whose connections use `schema` as their only `search_path`, so
- * unqualified tables live in the service's schema; the schema is created on first connect.
+ * unqualified tables live in the service's schema; the schema is created on first connect when it
+ * does not exist (by the migration role; a runtime role finds it).
  */
 export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
   assertSchemaName(options.schema);
@@ -61,8 +62,14 @@ export function createDb<DB>(options: CreateDbOptions): Kysely<DB> {
     dialect: new SchemaScopedPostgresDialect(options.schema, {
       pool,
       onCreateConnection: async (connection) => {
+        // Looked up first: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the
+        // schema exists, which a runtime role does not have.
         created ??= connection
-          .executeQuery(CompiledQuery.raw(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`))
+          .executeQuery(
+            CompiledQuery.raw(
+              `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${options.schema}') THEN CREATE SCHEMA IF NOT EXISTS "${options.schema}"; END IF; END $$`,
+            ),
+          )
           .then(
             () => {},
             (error: unknown) => {

@@ -1,4 +1,5 @@
 export * from './create-db.js';
+export * from './database-url.js';
 export * from './migration-runner.js';
 export * from './outbox.migration.js';
 export * from './outbox.repository.js';
@@ -6,4 +7,5 @@ export * from './outbox.table.js';
 export { permanentSendReason, QUARANTINE_HEADER } from './outbox-quarantine.js';
 export * from './outbox-relay.js';
 export * from './pool.metrics.js';
+export * from './runtime-role.js';
 export * from './transaction.js';

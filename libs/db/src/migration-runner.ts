@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationResult, Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import { assertSchemaName, createDb } from './create-db.js';
+import { grantRuntimeAccess } from './runtime-role.js';
 
 export type { Migration } from 'kysely/migration';
 
@@ -71,13 +72,18 @@ export function migrateDown<DB>(
 
 /**
  * The body of every service's `migrate.js` (the Helm hook Job): opens one connection to the
- * service's schema, applies pending migrations, reports them, and sets a non-zero exit code on failure.
+ * service's schema as the migration role, applies pending migrations, grants the runtime role its
+ * row access (when named), reports, and sets a non-zero exit code on failure.
  */
 export async function runMigrationsAndExit(options: {
   connectionString: string;
   schema: string;
   migrations: Record<string, Migration>;
   log: (line: Record<string, unknown>) => void;
+  /** The role services run as (DATABASE_RUNTIME_ROLE); none: one role does both (development). */
+  runtimeRole?: string | undefined;
+  /** Roles the runtime role must be able to SET ROLE to. */
+  runtimeMemberOf?: readonly string[];
 }): Promise<void> {
   const db = createDb<unknown>({
     connectionString: options.connectionString,
@@ -86,10 +92,16 @@ export async function runMigrationsAndExit(options: {
   });
   try {
     const results = await migrateToLatest(db, options.migrations, options.schema);
+    if (options.runtimeRole) {
+      await grantRuntimeAccess(db, options.schema, options.runtimeRole, {
+        memberOf: options.runtimeMemberOf ?? [],
+      });
+    }
     options.log({
       msg: 'migrations applied',
       schema: options.schema,
       applied: results.map((r) => r.migrationName),
+      ...(options.runtimeRole ? { runtimeRole: options.runtimeRole } : {}),
     });
   } catch (error) {
     options.log({

@@ -36,15 +36,24 @@ export function registerHealthRoutes(
     );
     const checks: Record<string, string> = {};
     const failing: string[] = [];
+    // Only errors marked `expose` (e.g. which Kafka topics are missing) say why; others may hold
+    // connection details.
+    const reasons: Record<string, string> = {};
     results.forEach((result, i) => {
       const name = names[i] as string;
       checks[name] = result.status === 'fulfilled' ? 'ok' : 'failed';
       if (result.status === 'rejected') {
         failing.push(name);
+        if ((result.reason as { expose?: unknown } | null)?.expose === true) {
+          reasons[name] = String((result.reason as Error).message);
+        }
         request.log.warn({ check: name, err: result.reason }, 'readiness check failed');
       }
     });
-    if (failing.length > 0) return reply.code(503).send({ status: 'unavailable', failing, checks });
+    if (failing.length > 0) {
+      const body = { status: 'unavailable', failing, checks };
+      return reply.code(503).send(Object.keys(reasons).length > 0 ? { ...body, reasons } : body);
+    }
     return { status: 'ok', checks };
   });
 

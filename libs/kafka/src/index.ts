@@ -5,6 +5,8 @@ export * from './create-topics.js';
 export * from './event-producer.js';
 export * from './kafka-client.js';
 export * from './kafka-logger.js';
+export * from './kafka-security.js';
 export * from './message-headers.js';
 export * from './topic-admin.js';
+export * from './topic-verification.js';
 export * from './trace-context.js';

@@ -1,5 +1,6 @@
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { type KafkaLogger, silentLogger } from './kafka-logger.js';
+import { type KafkaConnectionEnv, kafkaSecurity } from './kafka-security.js';
 
 /** Options of `createKafka`. */
 export interface CreateKafkaOptions {
@@ -38,5 +39,20 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
         else if (level === logLevel.INFO) logger.info(entry, message);
         else logger.debug(entry, message);
       },
+  });
+}
+
+/**
+ * The client every service uses: brokers, TLS and SASL from its environment (the same variables in
+ * every service and in the Helm chart).
+ */
+export function createKafkaFromEnv(
+  env: KafkaConnectionEnv,
+  options: Omit<CreateKafkaOptions, 'brokers'>,
+): Kafka {
+  return createKafka({
+    ...options,
+    brokers: env.KAFKA_BROKERS,
+    config: { ...options.config, ...kafkaSecurity(env) },
   });
 }

@@ -1,9 +1,12 @@
 // The per-(org, bucket) budget state machine shared by the in-memory store and the Redis Lua
 // script (redis-budget-store.ts mirrors `acquireDecision` line for line; change both together).
 //
-// Invariants: within one window we grant at most floor(limit × share) calls; after a 429 no call
+// Invariants: within one window we grant at most callsPerWindow(limit) calls (ceiling.ts: share of
+// an org-wide limit, or a token's ceiling less a margin); after a 429 no call
 // is granted before Reset; until the limit is known only one probe call at a time goes out, so a
 // small bucket (integrator-free apps: 20/min) is not overrun before its headers are seen.
+
+import { type CeilingParams, callsPerWindow } from './ceiling.js';
 
 /** Stored budget of one bucket of one org. Times are ms on the store's clock. */
 export interface BudgetState {
@@ -27,11 +30,13 @@ export interface BudgetState {
   resetEpoch: number;
   /** The same for the window before: answers still carrying it (or older) are late. */
   prevEpoch: number;
+  /** 1 when the last limit seen is this token's own ceiling (ceiling.ts), else 0. */
+  tokenCeiling: number;
 }
 
 /** Tuning of the budget decision. */
-export interface BudgetParams {
-  /** Largest share of a bucket this deployment uses (0 < share ≤ 1). */
+export interface BudgetParams extends CeilingParams {
+  /** Largest share of the org-wide bucket this connection uses (0 < share ≤ 1). */
   share: number;
   /** Once fewer than this fraction of our share is left, spread the rest over the window. */
   spreadBelow: number;
@@ -54,6 +59,7 @@ export function emptyBudget(): BudgetState {
     probeAt: 0,
     resetEpoch: 0,
     prevEpoch: 0,
+    tokenCeiling: 0,
   };
 }
 
@@ -79,7 +85,7 @@ export function acquireDecision(s: BudgetState, now: number, p: BudgetParams): n
     s.sinceObs += 1;
     return 0;
   }
-  const cap = Math.max(1, Math.floor(s.limit * p.share));
+  const cap = callsPerWindow(s.limit, s.tokenCeiling === 1, p);
   if (s.used >= cap) return Math.max(1, s.resetAt - now);
   // Other clients of the same org may have drained the bucket below our share.
   if (s.remaining >= 0 && s.remaining - s.sinceObs <= 0) return Math.max(1, s.resetAt - now);
@@ -105,6 +111,7 @@ export function observeDecision(
   remaining: number,
   resetInMs: number,
   resetEpoch: number,
+  tokenCeiling = false,
 ): void {
   // Any answer ends the probe, even one without a usable limit (errors, concurrency 429s).
   s.probeAt = 0;
@@ -126,6 +133,7 @@ export function observeDecision(
     if (firstAnswer) s.used = Math.max(s.used, limit - remaining);
   }
   s.limit = limit;
+  s.tokenCeiling = tokenCeiling ? 1 : 0;
   s.remaining = remaining;
   s.sinceObs = 0;
   // An answer from the window's last second has Reset = Date (0 ms): it must not end our window early.
@@ -151,6 +159,7 @@ export interface BudgetStore {
     remaining: number,
     resetInMs: number,
     resetEpoch: number,
+    tokenCeiling?: boolean,
   ): Promise<void>;
   block(domain: string, bucket: string, waitMs: number): Promise<void>;
 }
@@ -180,8 +189,17 @@ export class MemoryBudgetStore implements BudgetStore {
     remaining: number,
     resetInMs: number,
     resetEpoch: number,
+    tokenCeiling = false,
   ): Promise<void> {
-    observeDecision(this.#state(domain, bucket), Date.now(), limit, remaining, resetInMs, resetEpoch);
+    observeDecision(
+      this.#state(domain, bucket),
+      Date.now(),
+      limit,
+      remaining,
+      resetInMs,
+      resetEpoch,
+      tokenCeiling,
+    );
   }
 
   async block(domain: string, bucket: string, waitMs: number): Promise<void> {

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { createAgent, normaliseOrgDomain, type OktaBaseUrlResolver, resolveOrgBaseUrl } from './base-url.js';
 import { type BreakerOptions, DEFAULT_BREAKER, OrgBreaker } from './breaker.js';
 import { type BudgetStore, MemoryBudgetStore } from './budget.js';
+import type { CeilingMode } from './ceiling.js';
 import { assertCredentialFormat } from './credential-format.js';
 import type { OktaLogger } from './logger.js';
 import { createOktaMetrics, recordBreakerTransition } from './metrics.js';
@@ -20,7 +21,7 @@ import {
   type PageSizes,
 } from './okta-client.js';
 import { OrgRegistry, type OrgRegistryOptions } from './org-registry.js';
-import { DEFAULT_PACER, OrgPacer, type PacerOptions } from './pacer.js';
+import { DEFAULT_PACER, OrgPacer, type PacerOptions, Semaphore } from './pacer.js';
 import { RedisBudgetStore } from './redis-budget-store.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
@@ -38,6 +39,10 @@ export interface OktaClientFactoryOptions {
   share?: number;
   /** Requests in flight per org in this process (default 10). */
   maxInFlight?: number;
+  /** Requests in flight in this process, all orgs together (default: unbounded); bounds pages in memory. */
+  maxInFlightTotal?: number;
+  /** How X-Rate-Limit-Limit is read (ceiling.ts; default auto: per-token unless a published org-wide value). */
+  ceiling?: CeilingMode;
   /** Finer pacer tuning. */
   pacer?: Partial<Omit<PacerOptions, 'share' | 'maxInFlight'>>;
   retry?: Partial<RetryOptions>;
@@ -53,8 +58,11 @@ export interface OktaClientFactoryOptions {
 
 /** Creates clients per org; reuses one breaker and pacer per org. */
 export interface OktaClientFactory {
-  /** A client of `domain` using `credential`; the org's breaker and budget are shared. */
-  forOrg(domain: string, credential: OktaCredential): OktaClient;
+  /**
+   * A client of `domain` using `credential`; the org's breaker and budget are shared. `share`, a
+   * connection's own lower share of each org-wide bucket, applies to this client's calls.
+   */
+  forOrg(domain: string, credential: OktaCredential, options?: { share?: number }): OktaClient;
   /** The org's breaker state (`closed` for an org never called). */
   breakerState(domain: string): 'closed' | 'open' | 'half_open';
   /** Stops breaker timers and closes idle connections (does not quit the given Redis). */
@@ -97,6 +105,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
     ...DEFAULT_PACER,
     ...options.pacer,
     share: options.share ?? DEFAULT_PACER.share,
+    ceiling: options.ceiling ?? options.pacer?.ceiling ?? DEFAULT_PACER.ceiling,
     maxInFlight: options.maxInFlight ?? DEFAULT_PACER.maxInFlight,
   };
   if (!(pacerOptions.share > 0 && pacerOptions.share <= 1)) throw new RangeError('share must be in (0, 1]');
@@ -109,6 +118,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
     ...(options.timeouts?.maxResponseBytes ? { maxResponseBytes: options.timeouts.maxResponseBytes } : {}),
   };
   const orgs = new OrgRegistry<OrgShared>(options.orgRegistry);
+  const total = options.maxInFlightTotal ? new Semaphore(options.maxInFlightTotal) : undefined;
   const providers = new Map<string, OAuthTokenProvider>();
 
   const tokenProvider = (domain: string, baseUrl: URL, c: OAuthServiceAppCredential): OAuthTokenProvider => {
@@ -145,7 +155,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
       return {
         baseUrl,
         breaker,
-        pacer: new OrgPacer(domain, store, pacerOptions, options.logger),
+        pacer: new OrgPacer(domain, store, pacerOptions, options.logger, undefined, total),
         lastUsedAt: () => breaker.lastUsedAt,
         evictable: () => breaker.state === 'closed',
         dispose: () => {
@@ -156,7 +166,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
     });
 
   return {
-    forOrg(domain, credential) {
+    forOrg(domain, credential, clientOptions) {
       const d = normaliseOrgDomain(domain);
       assertCredentialFormat(d, credential);
       const org = shared(d);
@@ -166,7 +176,7 @@ export function createOktaClientFactory(options: OktaClientFactoryOptions): Okta
         credential,
         tokenProvider: credential.type === 'oauth' ? tokenProvider(d, org.baseUrl, credential) : undefined,
         dispatcher,
-        pacer: org.pacer,
+        pacer: clientOptions?.share === undefined ? org.pacer : org.pacer.withShare(clientOptions.share),
         breaker: org.breaker,
         retry,
         pageSizes,

@@ -2,6 +2,7 @@ export * from './base-url.js';
 export * from './breaker.js';
 export * from './buckets.js';
 export * from './budget.js';
+export * from './ceiling.js';
 export * from './client-factory.js';
 export * from './errors.js';
 export * from './link-header.js';

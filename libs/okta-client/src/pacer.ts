@@ -3,11 +3,19 @@
 
 import type { OktaBucket } from './buckets.js';
 import { type BudgetParams, type BudgetStore, MemoryBudgetStore } from './budget.js';
+import {
+  type CeilingMode,
+  DEFAULT_TOKEN_MARGIN,
+  isTokenCeiling,
+  OKTA_DEFAULT_TOKEN_PERCENT,
+} from './ceiling.js';
 import type { OktaLogger } from './logger.js';
 import { waitOrCancel } from './retry.js';
 
 /** Pacer tuning. */
 export interface PacerOptions extends BudgetParams {
+  /** How X-Rate-Limit-Limit is read (ceiling.ts; default auto). */
+  ceiling: CeilingMode;
   /** Requests in flight per org in this process (Okta allows 75 per org, 35 on free orgs). */
   maxInFlight: number;
   /** Longest single sleep between budget checks, so budget changes are noticed (default 1000). */
@@ -17,6 +25,9 @@ export interface PacerOptions extends BudgetParams {
 /** Defaults for {@link PacerOptions}. */
 export const DEFAULT_PACER: PacerOptions = {
   share: 0.5,
+  tokenMargin: DEFAULT_TOKEN_MARGIN,
+  tokenPercent: OKTA_DEFAULT_TOKEN_PERCENT,
+  ceiling: 'auto',
   spreadBelow: 0.25,
   probeIntervalMs: 2000,
   windowMs: 60_000,
@@ -72,15 +83,46 @@ export class OrgPacer {
   readonly #fallback = new MemoryBudgetStore();
   readonly #options: PacerOptions;
   readonly #inFlight: Semaphore;
+  /** Requests in flight in the whole process (all orgs), when bounded. */
+  readonly #total: Semaphore | undefined;
   readonly #logger: OktaLogger | undefined;
   #storeFailing = false;
 
-  constructor(domain: string, store: BudgetStore, options: PacerOptions, logger?: OktaLogger) {
+  constructor(
+    domain: string,
+    store: BudgetStore,
+    options: PacerOptions,
+    logger?: OktaLogger,
+    inFlight?: Semaphore,
+    total?: Semaphore,
+  ) {
     this.#domain = domain;
     this.#store = store;
     this.#options = options;
-    this.#inFlight = new Semaphore(options.maxInFlight);
+    this.#inFlight = inFlight ?? new Semaphore(options.maxInFlight);
+    this.#total = total;
     this.#logger = logger;
+  }
+
+  /** The share of the org-wide bucket this pacer uses. */
+  get share(): number {
+    return this.#options.share;
+  }
+
+  /**
+   * The same org's pacer at a lower share (a connection's own setting): same budget in the store,
+   * same in-flight slots; never above this pacer's share.
+   */
+  withShare(share: number): OrgPacer {
+    if (!(share > 0) || share >= this.#options.share) return this;
+    return new OrgPacer(
+      this.#domain,
+      this.#store,
+      { ...this.#options, share },
+      this.#logger,
+      this.#inFlight,
+      this.#total,
+    );
   }
 
   /** Resolves once a call to `bucket` fits the budget and a slot is free; returns the release. */
@@ -94,10 +136,19 @@ export class OrgPacer {
     // The bucket slot is taken before the in-flight slot so a slow bucket (apps) waiting for its
     // window never holds in-flight slots that other buckets could use.
     await this.#inFlight.take(signal);
+    if (this.#total) {
+      try {
+        await this.#total.take(signal);
+      } catch (error) {
+        this.#inFlight.release();
+        throw error;
+      }
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.#total?.release();
       this.#inFlight.release();
     };
   }
@@ -110,7 +161,10 @@ export class OrgPacer {
     resetInMs: number,
     resetEpoch: number,
   ): Promise<void> {
-    await this.#storeCall((s) => s.observe(this.#domain, bucket, limit, remaining, resetInMs, resetEpoch));
+    const token = limit > 0 && isTokenCeiling(bucket, limit, this.#options.ceiling);
+    await this.#storeCall((s) =>
+      s.observe(this.#domain, bucket, limit, remaining, resetInMs, resetEpoch, token),
+    );
   }
 
   /** After a 429: nothing goes to `bucket` for `waitMs`. */

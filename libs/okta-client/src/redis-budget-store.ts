@@ -3,26 +3,28 @@
 // with drifting clocks still agree on windows. The logic mirrors budget.ts.
 import type { Redis } from 'ioredis';
 import type { BudgetParams, BudgetStore } from './budget.js';
+import { DEFAULT_TOKEN_MARGIN, OKTA_DEFAULT_TOKEN_PERCENT } from './ceiling.js';
 
 const LOAD = `
 local h = redis.call('HMGET', KEYS[1], 'limit','resetAt','used','remaining','sinceObs','blockedUntil','nextAt','probeAt',
-  'resetEpoch','prevEpoch')
+  'resetEpoch','prevEpoch','tokenCeiling')
 local s = { limit = tonumber(h[1]) or 0, resetAt = tonumber(h[2]) or 0, used = tonumber(h[3]) or 0,
   remaining = tonumber(h[4]) or -1, sinceObs = tonumber(h[5]) or 0, blockedUntil = tonumber(h[6]) or 0,
   nextAt = tonumber(h[7]) or 0, probeAt = tonumber(h[8]) or 0, resetEpoch = tonumber(h[9]) or 0,
-  prevEpoch = tonumber(h[10]) or 0 }
+  prevEpoch = tonumber(h[10]) or 0, tokenCeiling = tonumber(h[11]) or 0 }
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function save(ttl)
   redis.call('HSET', KEYS[1], 'limit', s.limit, 'resetAt', s.resetAt, 'used', s.used, 'remaining', s.remaining,
     'sinceObs', s.sinceObs, 'blockedUntil', s.blockedUntil, 'nextAt', s.nextAt, 'probeAt', s.probeAt,
-    'resetEpoch', s.resetEpoch, 'prevEpoch', s.prevEpoch)
+    'resetEpoch', s.resetEpoch, 'prevEpoch', s.prevEpoch, 'tokenCeiling', s.tokenCeiling)
   redis.call('PEXPIRE', KEYS[1], ttl)
 end
 `;
 
 const ACQUIRE = `${LOAD}
 local share, spreadBelow, probeMs, windowMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local tokenMargin, tokenPercent = tonumber(ARGV[6]), tonumber(ARGV[7])
 if s.blockedUntil > now then return s.blockedUntil - now end
 if s.resetAt ~= 0 and now >= s.resetAt then
   s.used = 0; s.sinceObs = 0; s.remaining = -1; s.nextAt = 0
@@ -37,7 +39,16 @@ if s.limit == 0 then
   save(ttl)
   return 0
 end
-local cap = math.max(1, math.floor(s.limit * share))
+-- ceiling.ts callsPerWindow
+local eps = 1e-9
+local cap
+if s.tokenCeiling == 1 then
+  local ceiling = s.limit - math.floor(s.limit * tokenMargin + eps)
+  local ofOrg = math.floor((s.limit / tokenPercent) * share + eps)
+  cap = math.max(1, math.min(ceiling, ofOrg))
+else
+  cap = math.max(1, math.floor(s.limit * share + eps))
+end
 if s.used >= cap then save(ttl) return math.max(1, s.resetAt - now) end
 if s.remaining >= 0 and s.remaining - s.sinceObs <= 0 then save(ttl) return math.max(1, s.resetAt - now) end
 if s.nextAt > now then return s.nextAt - now end
@@ -51,6 +62,7 @@ return 0
 
 const OBSERVE = `${LOAD}
 local limit, remaining, resetInMs, ttl, epoch = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local tokenCeiling = tonumber(ARGV[6]) or 0
 s.probeAt = 0
 if limit <= 0 then save(ttl) return 0 end
 if epoch > 0 then
@@ -60,7 +72,7 @@ if epoch > 0 then
   s.resetEpoch = epoch
   if firstAnswer then s.used = math.max(s.used, limit - remaining) end
 end
-s.limit = limit; s.remaining = remaining; s.sinceObs = 0
+s.limit = limit; s.tokenCeiling = tokenCeiling; s.remaining = remaining; s.sinceObs = 0
 if resetInMs > 0 then s.resetAt = now + resetInMs end
 save(ttl)
 return 0
@@ -120,6 +132,8 @@ export class RedisBudgetStore implements BudgetStore {
       p.probeIntervalMs,
       p.windowMs,
       this.#ttl,
+      p.tokenMargin ?? DEFAULT_TOKEN_MARGIN,
+      p.tokenPercent ?? OKTA_DEFAULT_TOKEN_PERCENT,
     );
     return Number(wait);
   }
@@ -131,6 +145,7 @@ export class RedisBudgetStore implements BudgetStore {
     remaining: number,
     resetInMs: number,
     resetEpoch: number,
+    tokenCeiling = false,
   ): Promise<void> {
     await this.#redis.appgovOktaObserve(
       this.key(domain, bucket),
@@ -139,6 +154,7 @@ export class RedisBudgetStore implements BudgetStore {
       Math.round(resetInMs),
       this.#ttl,
       Math.round(resetEpoch),
+      tokenCeiling ? 1 : 0,
     );
   }
 

@@ -379,7 +379,8 @@ function smallBucket(limit: number, windowMs: number) {
 
 t.test('the pacer never uses more than its share of a small bucket', async (t) => {
   const bucket = smallBucket(10, 2000);
-  const { factory } = await setup(t, (req, res) => bucket.handler(req, res), { share: 0.5 });
+  // The fake's limit of 10 is an org-wide one (auto would read it as a token's ceiling: ceiling.ts).
+  const { factory } = await setup(t, (req, res) => bucket.handler(req, res), { share: 0.5, ceiling: 'org' });
   const client = factory.forOrg(DOMAIN, { type: 'ssws', token: TOKEN });
   await Promise.all(Array.from({ length: 12 }, (_, i) => client.listAppGrants(`0oa${i}`)));
   t.ok(Math.max(...bucket.windows) <= 5, `per-window calls ${bucket.windows.join(',')}`);
@@ -400,8 +401,10 @@ t.test('two clients sharing Redis share one budget', async (t) => {
   const { fake, factory } = await setup(t, (req, res) => bucket.handler(req, res), {
     redis: r1,
     redisKeyPrefix: prefix,
+    ceiling: 'org',
   });
   const second = createOktaClientFactory({
+    ceiling: 'org',
     resolver: testResolver({ port: fake.port }),
     allowInsecureForTests: true,
     registry: new Registry(),

@@ -9,6 +9,8 @@ export interface KvV2Options {
   auth: VaultAuth;
   /** Per-request timeout (default 5000 ms). */
   timeoutMs?: number;
+  /** PEM bundle of Vault's CA. */
+  caCert?: string;
 }
 
 /** The KV v2 calls the stores share; every error comes back as an AppError naming the operation. */
@@ -28,6 +30,7 @@ export function createKvV2(options: KvV2Options): KvV2 {
     endpoint: options.endpoint,
     auth: options.auth,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.caCert ? { caCert: options.caCert } : {}),
   });
   const { mount } = options;
   const run = async <T>(operation: string, path: string, call: (client: VaultClient) => Promise<T>) => {

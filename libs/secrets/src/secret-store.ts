@@ -14,6 +14,8 @@ export interface SecretStoreOptions {
   pathPrefix?: string;
   /** Per-request timeout (default 5000 ms). */
   timeoutMs?: number;
+  /** PEM bundle of the CA that signed Vault's certificate. */
+  caCert?: string;
 }
 
 /** A connection's Okta credential as stored (SPEC C3, C11): an API token or an OAuth service app. */

@@ -19,6 +19,8 @@ export interface VaultSessionOptions {
   endpoint: string;
   auth: VaultAuth;
   timeoutMs?: number;
+  /** PEM bundle of the CA that signed Vault's certificate (VAULT_CACERT), for a private CA. */
+  caCert?: string;
   /** Fraction of the lease after which a Kubernetes login is renewed by logging in again. */
   reloginFraction?: number;
 }
@@ -43,7 +45,7 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
   const client = nodeVault({
     endpoint: options.endpoint,
     ...(auth.method === 'token' ? { token: auth.token } : {}),
-    requestOptions: { timeout: options.timeoutMs ?? 5000 },
+    requestOptions: { timeout: options.timeoutMs ?? 5000, ...(options.caCert ? { ca: options.caCert } : {}) },
   });
   if (auth.method === 'token') {
     return { client, run: (_operation, call) => call(client) };

@@ -2,6 +2,7 @@ export * from './free-port.js';
 export * from './fresh-schema.js';
 export * from './jwt.js';
 export * from './openapi-document.js';
+export * from './pg-sessions.js';
 export * from './scratch-postgres.js';
 export * from './scratch-redis.js';
 export * from './test-env.js';

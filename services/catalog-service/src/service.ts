@@ -1,5 +1,6 @@
+import { redisTlsOptions } from '@appgov/config';
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, type OutboxRelay, registerPoolMetrics } from '@appgov/db';
+import { createDb, databaseUrl, migrateToLatest, type OutboxRelay, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
 import { type Clock, createRedis, systemClock } from '@appgov/service';
@@ -55,7 +56,7 @@ export async function createService(
   const withKafka = !overrides.withoutKafka;
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const db = createDb<CatalogDatabase>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     max: config.DB_POOL_MAX,
     applicationName: 'catalog-service',
@@ -63,7 +64,7 @@ export async function createService(
   });
   registerPoolMetrics(registry, db);
   setQueryTimeout(db, config.QUERY_STATEMENT_TIMEOUT_MS);
-  const redis = createRedis(config.REDIS_URL, logger);
+  const redis = createRedis(config.REDIS_URL, logger, redisTlsOptions(config));
   const app = await buildApp({ config, db, logger, registry, redis });
   await registerInfrastructure(
     app,
@@ -99,9 +100,12 @@ export async function createService(
     relay,
     consumers,
     async start() {
-      await migrateToLatest(db, catalogMigrations, config.DB_SCHEMA);
+      if (config.MIGRATE_ON_START) await migrateToLatest(db, catalogMigrations, config.DB_SCHEMA);
       await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
-      if (!withKafka) return;
+      if (!withKafka) {
+        app.markStarted();
+        return;
+      }
       const { kafka } = app;
       await kafka.ensureTopics(topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }));
       await kafka.producerReady();
@@ -131,6 +135,7 @@ export async function createService(
           metricsRegistry: registry,
         }),
       );
+      app.markStarted();
     },
     async stop() {
       await stopConsumers();

@@ -26,6 +26,9 @@ export const ConfigSchema = Type.Object({
   STALE_AFTER_SECONDS: Type.Optional(Type.Integer({ minimum: 60 })),
   /** C7: a sync running longer than this is stale. */
   RUNNING_STALE_AFTER_SECONDS: Type.Integer({ default: 3600, minimum: 1 }),
+  /** Bounds within which a tenant admin may set a connection's share of each Okta bucket. */
+  CONNECTION_RATE_LIMIT_SHARE_MIN: Type.Number({ default: 0.05, exclusiveMinimum: 0, maximum: 1 }),
+  CONNECTION_RATE_LIMIT_SHARE_MAX: Type.Number({ default: 0.5, exclusiveMinimum: 0, maximum: 1 }),
   SCHEDULER_TICK_MS: Type.Integer({ default: 15_000, minimum: 10 }),
   SCHEDULER_BATCH: Type.Integer({ default: 200, minimum: 1 }),
   OUTBOX_POLL_MS: Type.Integer({ default: 1000, minimum: 10 }),

@@ -1,6 +1,8 @@
+import { redisTlsOptions } from '@appgov/config';
 import { compileAllValidators, topicNames, topicSpecs } from '@appgov/contracts';
 import {
   createDb,
+  databaseUrl,
   migrateToLatest,
   type OutboxRecord,
   type OutboxRelay,
@@ -81,11 +83,11 @@ export async function createService(
   const logger = overrides.logger ?? createLogger({ name: 'connection-service', level: config.LOG_LEVEL });
   const registry = createMetricsRegistry('connection-service');
   const db = createDb<Database>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     applicationName: 'connection-service',
   });
-  const redis = createRedis(config.REDIS_URL, logger);
+  const redis = createRedis(config.REDIS_URL, logger, redisTlsOptions(config));
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
 
   registerPoolMetrics(registry, db);
@@ -115,6 +117,10 @@ export async function createService(
       allowCustomDomains: config.OKTA_ALLOW_CUSTOM_DOMAINS,
       syncIntervalSeconds: config.SYNC_INTERVAL_SECONDS,
       jitterRatio: config.SYNC_JITTER_RATIO,
+      rateLimitShare: {
+        min: config.CONNECTION_RATE_LIMIT_SHARE_MIN,
+        max: config.CONNECTION_RATE_LIMIT_SHARE_MAX,
+      },
       stale: {
         staleAfterMs: staleAfterMs(config),
         runningStaleAfterMs: config.RUNNING_STALE_AFTER_SECONDS * 1000,
@@ -154,7 +160,7 @@ export async function createService(
     registry,
     logger,
     async start() {
-      await migrateToLatest(db, migrations, config.DB_SCHEMA);
+      if (config.MIGRATE_ON_START) await migrateToLatest(db, migrations, config.DB_SCHEMA);
       await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
       await kafka.ensureTopics(topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }));
       if (overrides.relay !== false) await relay.start();
@@ -175,6 +181,7 @@ export async function createService(
         });
       }
       if (overrides.scheduler !== false) scheduler.start();
+      app.markStarted();
     },
     async stop() {
       await scheduler.stop();

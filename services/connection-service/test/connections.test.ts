@@ -379,17 +379,18 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
       ],
       { key: acmeId },
     );
-    const view = await waitFor(
+    // Wait for this sync's own outcome: an earlier subtest's event can clear currentSync first.
+    await waitFor(
       async () => {
-        const v = (await h.request('GET', `${base}/${acmeId}`, h.tokens.viewerA)).json;
-        return v.currentSync === null ? v : undefined;
+        const items = (await h.request('GET', `${base}/${acmeId}/syncs`, h.tokens.viewerA)).json.items;
+        return items.find((r: { syncId: string }) => r.syncId === current)?.outcome === 'completed';
       },
-      { timeoutMs: 30_000, description: 'the consumer to finish the current sync' },
+      { timeoutMs: 30_000, description: 'the consumer to record the completed sync' },
     );
+    const view = (await h.request('GET', `${base}/${acmeId}`, h.tokens.viewerA)).json;
+    t.equal(view.currentSync, null, 'no sync running any more');
     t.equal(view.status, 'success', 'the connection shows the completed sync');
     t.same(view.lastSynced, { at: iso, durationMs: 5 }, 'last synced: the event finishedAt and duration');
-    const history = (await h.request('GET', `${base}/${acmeId}/syncs`, h.tokens.viewerA)).json.items;
-    t.equal(history.find((r: { syncId: string }) => r.syncId === current)?.outcome, 'completed');
   });
 
   await t.test('providers summary names the connection with the oldest last sync or N/A', async (t) => {

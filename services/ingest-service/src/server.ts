@@ -14,8 +14,9 @@ shutdownOnSignals(async () => {
   await telemetry.shutdown();
 }, service.logger);
 try {
-  await service.start();
+  // Listening first: /readyz answers (503, naming what it waits for) while start() runs.
   await service.app.listen({ port: config.PORT, host: config.HOST });
+  await service.start();
 } catch (err) {
   service.logger.fatal({ err }, 'ingest-service failed to start');
   await service.stop().catch(() => {});

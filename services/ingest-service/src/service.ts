@@ -1,8 +1,9 @@
 // Wires one ingest-service instance: Postgres, Redis, Kafka, Vault, the Okta client factory, the
 // consumer, the job runner, the outbox relay and the HTTP app. Tests build it in-process with
 // overrides (unique schema, topic prefix, group, short leases); server.ts builds it from the env.
+import { redisTlsOptions } from '@appgov/config';
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, registerPoolMetrics } from '@appgov/db';
+import { createDb, databaseUrl, migrateToLatest, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
 import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
@@ -70,11 +71,14 @@ export async function createService(
   const clock = overrides.clock ?? systemClock;
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const db = createDb<IngestDatabase>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     applicationName: 'ingest-service',
   });
-  const redis = createRedis(config.REDIS_URL, logger, { maxRetriesPerRequest: 3 });
+  const redis = createRedis(config.REDIS_URL, logger, {
+    ...redisTlsOptions(config),
+    maxRetriesPerRequest: 3,
+  });
   const app = await buildApp({ db, logger, registry, config });
   await registerInfrastructure(app, { config, db, redis, logger, registry });
   const { kafka, outboxRelay: relay } = app;
@@ -91,7 +95,9 @@ export async function createService(
       redisKeyPrefix: config.REDIS_KEY_PREFIX,
       registry,
       share: config.OKTA_BUCKET_SHARE,
+      ceiling: config.OKTA_CEILING,
       maxInFlight: config.OKTA_MAX_IN_FLIGHT,
+      maxInFlightTotal: config.OKTA_MAX_IN_FLIGHT_TOTAL,
       pacer: { windowMs: config.OKTA_RATE_WINDOW_MS },
       retry: {
         maxAttempts: config.OKTA_MAX_ATTEMPTS,
@@ -115,6 +121,7 @@ export async function createService(
     okta,
     ...(overrides.workerId ? { workerId: overrides.workerId } : {}),
     concurrency: config.SYNC_CONCURRENCY,
+    longSlots: { afterMs: config.SYNC_LONG_AFTER_MS, slots: config.SYNC_LONG_SLOTS },
     pollMs: config.SYNC_POLL_MS,
     progressIntervalMs: config.SYNC_PROGRESS_INTERVAL_MS,
   });
@@ -138,7 +145,7 @@ export async function createService(
     topics,
     okta,
     async start() {
-      await migrateToLatest(db, ingestMigrations, config.DB_SCHEMA);
+      if (config.MIGRATE_ON_START) await migrateToLatest(db, ingestMigrations, config.DB_SCHEMA);
       await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at boot'));
       await kafka.ensureTopics(topicSpecs({ prefix: config.KAFKA_TOPIC_PREFIX }));
       await kafka.producerReady();
@@ -159,6 +166,7 @@ export async function createService(
         });
       }
       runner.start();
+      app.markStarted();
     },
     async stop() {
       await consumer?.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));

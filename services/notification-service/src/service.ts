@@ -1,5 +1,6 @@
+import { redisTlsOptions } from '@appgov/config';
 import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
-import { createDb, migrateToLatest, registerPoolMetrics } from '@appgov/db';
+import { createDb, databaseUrl, migrateToLatest, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
 import { countVaultErrors, createWebhookSecretStoreFromEnv } from '@appgov/secrets';
@@ -68,13 +69,13 @@ export async function createService(
   const clock = overrides.clock ?? systemClock;
   const metrics = notificationMetrics(registry);
   const db = createDb<NotificationDatabase>({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseUrl(config),
     schema: config.DB_SCHEMA,
     applicationName: 'notification-service',
   });
   registerPoolMetrics(registry, db);
   registerEmailQueueMetrics(registry, db);
-  const redis = createRedis(config.REDIS_URL, logger);
+  const redis = createRedis(config.REDIS_URL, logger, redisTlsOptions(config));
   const topics = topicNames({ prefix: config.KAFKA_TOPIC_PREFIX });
   const branding = {
     productName: config.DEFAULT_PRODUCT_NAME,
@@ -163,7 +164,7 @@ export async function createService(
     webhookSecrets,
     processorDeps,
     async start() {
-      await migrateToLatest(db, notificationMigrations, config.DB_SCHEMA);
+      if (config.MIGRATE_ON_START) await migrateToLatest(db, notificationMigrations, config.DB_SCHEMA);
       // Plain-text secrets of older rows go to Vault (a migration cannot reach Vault); rows a
       // rollout's old replicas still write are caught by the hourly pass below.
       const moveSecrets = () =>
@@ -206,6 +207,7 @@ export async function createService(
       }, 3_600_000);
       pruneTimer.unref();
       started = true;
+      app.markStarted();
       logger.info({ topics: CONSUMED_TOPICS.map((id) => topics[id]) }, 'notification-service started');
     },
     async stop() {

@@ -9,7 +9,7 @@ t.test('health, readiness, metrics, OpenAPI, and the CRUD API', async (t) => {
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
   const ready = await app.inject({ url: '/readyz' });
   t.equal(ready.statusCode, 200, ready.body);
-  t.same(ready.json().checks, { postgres: 'ok', redis: 'ok', kafka: 'ok' });
+  t.same(ready.json().checks, { postgres: 'ok', redis: 'ok', kafka: 'ok', topics: 'ok', started: 'ok' });
   const docs = await app.inject({ url: '/docs/json' });
   t.equal(docs.statusCode, 200);
   for (const path of [

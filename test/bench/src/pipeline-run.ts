@@ -31,7 +31,7 @@ import {
   total,
 } from './lib/orgs.js';
 import { mib, RssSampler } from './lib/rss.js';
-import type { OrgSpec, Scale } from './lib/scale.js';
+import { type OrgSpec, type Scale, shareInForce } from './lib/scale.js';
 import { formatTable, seconds, sleep } from './lib/table.js';
 
 export interface PipelineOptions {
@@ -78,6 +78,8 @@ export interface PipelineResult {
   /** The last lines each service wrote (warn level and above by default), for when an org did not finish. */
   logTails: Record<string, string>;
   settings: Record<string, string>;
+  /** The share of each bucket the bound assumes: Appgov's share capped by the ceiling in force. */
+  boundShare: number;
 }
 
 interface OrgState {
@@ -120,7 +122,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     // Simulators and the SMTP catcher, in this process.
     const okta: RunningSimulator = await startOktaSimulator({ windowMs: scale.windowMs });
     cleanups.push(() => okta.close());
-    const genMs = createOrgs(okta.sim, scale.orgs, scale.latencyMs);
+    const genMs = createOrgs(okta.sim, scale.orgs, scale.latencyMs, scale.tokenSharePercent);
     log(`generated ${scale.orgs.length} orgs in ${genMs} ms`);
     const vaultToken = `hvs.${randomBytes(12).toString('hex')}`;
     const vault = await startVaultSimulator({ rootToken: vaultToken });
@@ -331,7 +333,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         catalog,
         expected: expectedCounts(org),
         calls: callFigures(org.requestCounts(), org.minimumCalls()),
-        lowerBoundMs: rateLimitLowerBoundMs(org.minimumCalls(), scale.windowMs, options.bucketShare),
+        lowerBoundMs: rateLimitLowerBoundMs(
+          org.minimumCalls(),
+          scale.windowMs,
+          shareInForce(scale, options.bucketShare),
+        ),
       });
     }
     return {
@@ -343,6 +349,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       mails: smtp.mails.length,
       logTails: Object.fromEntries(services.map((s) => [s.name, s.output().slice(-3000)])),
       settings,
+      boundShare: shareInForce(scale, options.bucketShare),
     };
   } finally {
     await cleanup();
@@ -400,7 +407,7 @@ export function formatPipelineResult(r: PipelineResult): string {
       [...r.lagPeakMetrics].map(([n, v]) => `${n} ${v}`).join(', ') || 'none reported'
     }`,
     `  emails caught: ${r.mails}`,
-    '  bound s: least time the rate limits allow for the minimum calls at this bucket share (slowest bucket)',
+    `  bound s: least time the rate limits allow for the minimum calls at ${Math.round(r.boundShare * 100)}% of each bucket (Appgov's share capped by the ceiling in force; slowest bucket)`,
     '  seen by: event = catalog.applied on sync-status; summary = lastAppliedSync set; counts = summary counts equal the org',
   ];
   for (const o of r.orgs) {

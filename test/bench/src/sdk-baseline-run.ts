@@ -16,7 +16,7 @@ import {
   rateLimitLowerBoundMs,
 } from './lib/orgs.js';
 import { RssSampler } from './lib/rss.js';
-import type { OrgSpec, Scale } from './lib/scale.js';
+import { type OrgSpec, type Scale, shareInForce } from './lib/scale.js';
 import { formatTable, mapLimit } from './lib/table.js';
 
 export interface SdkBaselineOptions {
@@ -233,7 +233,7 @@ export async function runSdkBaseline(options: SdkBaselineOptions): Promise<SdkBa
   const genStart = Date.now();
   for (const spec of scale.orgs) {
     const sim = await startOktaSimulator({ windowMs: scale.windowMs });
-    createOrgs(sim.sim, [spec], scale.latencyMs);
+    createOrgs(sim.sim, [spec], scale.latencyMs, scale.tokenSharePercent);
     sims.push(sim);
   }
   log(`sdk: generated ${scale.orgs.length} orgs in ${Date.now() - genStart} ms (one simulator per org)`);
@@ -268,7 +268,7 @@ export async function runSdkBaseline(options: SdkBaselineOptions): Promise<SdkBa
           rows: writer.written,
           expected: expectedCounts(org),
           calls: callFigures(org.requestCounts(), org.minimumCalls()),
-          lowerBoundMs: rateLimitLowerBoundMs(org.minimumCalls(), scale.windowMs, 1),
+          lowerBoundMs: rateLimitLowerBoundMs(org.minimumCalls(), scale.windowMs, shareInForce(scale, 1)),
           failedCalls: outcome.failed,
           ...(outcome.firstError !== undefined ? { firstError: outcome.firstError } : {}),
         };

@@ -37,6 +37,23 @@ export interface StartServiceOptions {
   /** Start detached (survives the parent, for `make demo`). */
   detached?: boolean;
   readyTimeoutMs?: number;
+  /** Resolve once the process answers /readyz at all (any status), not only when it is ready. */
+  untilListening?: boolean;
+}
+
+/** Runs `node dist/src/migrate.js` of a service (the chart's migration Job) and resolves when it succeeded. */
+export async function migrateService(name: ServiceName, env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['dist/src/migrate.js'], {
+    cwd: join(repoRoot, 'services', name),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  child.stdout?.on('data', (b: Buffer) => chunks.push(b.toString('utf8')));
+  child.stderr?.on('data', (b: Buffer) => chunks.push(b.toString('utf8')));
+  const code = await new Promise<number | null>((res) => child.once('exit', res));
+  if (code !== 0) throw new Error(`${name} migrate.js exited ${code}:\n${chunks.join('').slice(-4000)}`);
+  return chunks.join('');
 }
 
 /** Spawns `node dist/src/server.js` of a service with the given environment and waits for /readyz. */
@@ -93,7 +110,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     }
     try {
       const res = await fetch(`${url}/readyz`);
-      if (res.status === 200) break;
+      if (res.status === 200 || options.untilListening) break;
     } catch {
       // not listening yet
     }

@@ -1,4 +1,4 @@
-import { DEV_JWT_SECRET, testEnv } from '@appgov/testing';
+import { DEV_JWT_SECRET, RUNTIME_ROLE, roleUrls, saslSslKafkaEnv, testEnv } from '@appgov/testing';
 import type { ServiceName } from './service-process.js';
 
 /** Where the pieces a stack's services talk to live. */
@@ -10,6 +10,13 @@ export interface StackEndpoints {
   vaultToken: string;
   smtpPort: number;
   ports: Record<ServiceName, number>;
+  /** Services reach Kafka through the broker's SASL_SSL listener (SCRAM-SHA-512, private CA). */
+  secureKafka?: boolean;
+  /**
+   * Services run as the runtime role with MIGRATE_ON_START=false, after `migrateStack` ran each
+   * service's migrate.js as the migration role (what the chart's hook Job does).
+   */
+  runtimeRole?: boolean;
 }
 
 const SCHEMAS: Record<ServiceName, string> = {
@@ -27,10 +34,12 @@ export function serviceEnv(name: ServiceName, e: StackEndpoints): Record<string,
     ...(e.prefix ? { REDIS_KEY_PREFIX: `${e.prefix}:${name}:` } : {}),
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    DATABASE_URL: infra.DATABASE_URL,
+    DATABASE_URL: e.runtimeRole ? roleUrls().runtime : infra.DATABASE_URL,
+    ...(e.runtimeRole ? { MIGRATE_ON_START: 'false' } : {}),
     DB_SCHEMA: `${schemaPrefix}${SCHEMAS[name]}`,
     REDIS_URL: infra.REDIS_URL,
     KAFKA_BROKERS: infra.KAFKA_BROKERS,
+    ...(e.secureKafka ? saslSslKafkaEnv() : {}),
     KAFKA_TOPIC_PREFIX: e.prefix ? `${e.prefix}.` : '',
     KAFKA_GROUP_PREFIX: e.prefix ? `${e.prefix}.` : '',
     JWT_HS256_SECRET: DEV_JWT_SECRET,
@@ -50,5 +59,14 @@ export function serviceEnv(name: ServiceName, e: StackEndpoints): Record<string,
     ...(name === 'ingest-service'
       ? { NODE_OPTIONS: '--max-old-space-size=160 --max-semi-space-size=8' }
       : {}),
+  };
+}
+
+/** The environment of a service's migrate.js: the migration role, granting the runtime role. */
+export function migrationEnv(name: ServiceName, e: StackEndpoints): Record<string, string> {
+  return {
+    ...serviceEnv(name, e),
+    DATABASE_URL: roleUrls().migration,
+    DATABASE_RUNTIME_ROLE: RUNTIME_ROLE,
   };
 }

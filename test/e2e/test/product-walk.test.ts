@@ -1,11 +1,21 @@
 // The product guide, end to end: the four services run as separate processes against the real
 // Postgres, Kafka and Redis and the Okta and Vault simulators, and are driven only through their
-// public HTTP APIs and Kafka topics.
+// public HTTP APIs and Kafka topics. As in production, each service's migrate.js runs first as the
+// migration role, and the services run as the runtime role (no DDL, no BYPASSRLS). The services reach Kafka as in production, over the broker's
+// SASL_SSL listener (SCRAM-SHA-512, TLS from the scripts' private CA); the test's own readers use
+// the plaintext listener of the same broker.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteTopicsWithPrefix } from '@appgov/kafka';
 import { startOktaSimulator } from '@appgov/okta-simulator';
-import { dropSchemasWithPrefix, mintJwt, testEnv, uniqueName, waitFor } from '@appgov/testing';
+import {
+  dropSchemasWithPrefix,
+  mintJwt,
+  saslSslKafkaEnv,
+  testEnv,
+  uniqueName,
+  waitFor,
+} from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -13,6 +23,8 @@ import t from 'tap';
 import {
   freeServicePorts,
   type KcatMessage,
+  migrateService,
+  migrationEnv,
   readTopicWithKcat,
   repoRoot,
   SERVICE_NAMES,
@@ -66,9 +78,14 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     vaultToken: vault.rootToken,
     smtpPort: smtp.smtpPort,
     ports,
+    secureKafka: true,
+    runtimeRole: true,
   };
+  // As the chart does: migrations once, as the migration role; the services run as the runtime role.
+  for (const name of SERVICE_NAMES) await migrateService(name, migrationEnv(name, endpoints));
+  const kafkaPassword = saslSslKafkaEnv().KAFKA_SASL_PASSWORD as string;
   const procs = {} as Record<ServiceName, ServiceProcess>;
-  // Started one after the other: each runs its migrations and creates its topics at boot.
+  // Started one after the other: each creates its topics at boot.
   for (const name of SERVICE_NAMES) {
     procs[name] = await startService({
       name,
@@ -346,5 +363,6 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
     const out = procs[name].output();
     for (const token of tokens) t.notOk(out.includes(token), `${name} logs never contain an Okta token`);
     t.notOk(out.includes(vault.rootToken), `${name} logs never contain the Vault token`);
+    t.notOk(out.includes(kafkaPassword), `${name} logs never contain the Kafka SASL password`);
   }
 });

@@ -98,7 +98,7 @@ export async function handleApi(
   if (faults.stormUntil && Date.now() < faults.stormUntil) {
     org.countLimited(false);
     const bucket = bucketOf(method, path);
-    rateHeaders(res, org.limiter.limitOf(bucket), 0, Math.ceil(faults.stormUntil / 1000));
+    rateHeaders(res, org.limiter.ceilingOf(bucket), 0, Math.ceil(faults.stormUntil / 1000));
     return sendError(res, 'E0000047');
   }
   if (faults.latencyMs) await sleep(faults.latencyMs);

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import type { SizePreset } from './generate/presets.js';
-import type { RateLimitProfileName } from './rate-limit.js';
+import type { RateLimitProfileName, RateLimitSettings } from './rate-limit.js';
 import { startOktaSimulator } from './server.js';
 
 // Standalone entry for demos and benchmarks:
 //   node dist/src/cli.js --size small --seed 42 --port 7000 --domain demo.okta.com
+//   --token-share 50 (Okta's default per-token ceiling, percent of a bucket) or --token-share off
 const { values } = parseArgs({
   // `pnpm start -- --size small` forwards the `--` itself; drop it so the flags still parse.
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -18,9 +19,17 @@ const { values } = parseArgs({
     profile: { type: 'string', default: 'workforce' },
     token: { type: 'string' },
     'window-ms': { type: 'string' },
+    'token-share': { type: 'string', default: '50' },
   },
   allowPositionals: true,
 });
+
+function tokenShareSettings(v: string | undefined): Partial<RateLimitSettings> {
+  if (v === 'off') return { perTokenShare: false };
+  const pct = Number(v ?? '50');
+  if (!(pct >= 5 && pct <= 100)) throw new Error('--token-share takes off or a percentage 5-100');
+  return { perTokenShare: true, tokenSharePercent: pct };
+}
 
 const started = Date.now();
 const running = await startOktaSimulator({
@@ -33,6 +42,7 @@ const running = await startOktaSimulator({
       size: values.size as SizePreset,
       seed: Number(values.seed),
       profile: values.profile as RateLimitProfileName,
+      rateLimits: tokenShareSettings(values['token-share']),
       ...(values.token ? { tokens: [{ value: values.token, role: 'SUPER_ADMIN' as const }] } : {}),
     },
   ],
@@ -49,6 +59,10 @@ console.log(
 console.log(`  default org (by IP):  ${running.url}`);
 console.log(
   `  by domain:            http://${values.domain}:${running.port}  (resolve ${values.domain} to ${values.host})`,
+);
+const limiter = org.runtime.limiter;
+console.log(
+  `  rate limits:          ${values.profile}, per-token ceiling ${limiter.perTokenShare ? `${Math.round(limiter.tokenShare * 100)}% (Okta's default is 50%)` : 'off'}`,
 );
 console.log(`  super admin token:    ${token}`);
 const ro = org.tokenFor('READ_ONLY_ADMIN');

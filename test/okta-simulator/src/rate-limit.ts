@@ -18,13 +18,22 @@ export const RATE_LIMIT_PROFILES: Record<RateLimitProfileName, RateLimitProfile>
   },
 };
 
+/** Okta's default per-token ceiling, percent of a bucket. */
+export const DEFAULT_TOKEN_SHARE_PERCENT = 50;
+
 export interface RateLimitSettings {
   profile: RateLimitProfileName;
   /** Per-bucket overrides on top of the profile (tests use tiny limits). */
   limits?: Partial<Record<Bucket, number>>;
   concurrency?: number;
-  /** Okta's default: one token may use at most 50% of a bucket. Off unless asked for. */
+  /**
+   * Okta's default: one API token or OAuth app may use at most a percentage (50% unless an org
+   * admin changes it) of each bucket, and X-Rate-Limit-Limit reports that ceiling. On unless
+   * turned off (`false`), as in Okta.
+   */
   perTokenShare?: boolean;
+  /** The per-token ceiling in percent of the bucket (Okta: 5–100, default 50). */
+  tokenSharePercent?: number;
   windowMs?: number;
 }
 
@@ -54,7 +63,8 @@ export interface RateDecision {
 
 /**
  * Fixed windows per bucket that open at the bucket's first request (not aligned to the minute), like Okta.
- * With the per-token share, a token has its own window with half the bucket, and the headers show its share.
+ * With the per-token share (on by default), a token also has its own window holding its share of the
+ * bucket, and the headers show that share: the ceiling applicable to the request, as Okta documents.
  */
 export class RateLimiter {
   private windows = new Map<string, Window>();
@@ -94,17 +104,34 @@ export class RateLimiter {
     return w;
   }
 
+  /** Whether the per-token ceiling is enforced (Okta's default: yes). */
+  get perTokenShare(): boolean {
+    return this.settings.perTokenShare !== false;
+  }
+
+  /** The per-token ceiling as a fraction of the bucket. */
+  get tokenShare(): number {
+    const pct = this.settings.tokenSharePercent ?? DEFAULT_TOKEN_SHARE_PERCENT;
+    return Math.min(100, Math.max(5, pct)) / 100;
+  }
+
+  /** The ceiling one token meets in a bucket: the bucket itself, or the token's share of it. */
+  ceilingOf(bucket: Bucket): number {
+    const limit = this.limitOf(bucket);
+    return this.perTokenShare ? Math.max(1, Math.floor(limit * this.tokenShare)) : limit;
+  }
+
   take(bucket: Bucket, token: string): RateDecision {
     const at = this.now();
     const limit = this.limitOf(bucket);
     const org = this.window(bucket, at);
     const resetOf = (w: Window) => Math.ceil((w.start + this.windowMs) / 1000);
-    if (!this.settings.perTokenShare) {
+    if (!this.perTokenShare) {
       const allowed = org.count < limit;
       if (allowed) org.count++;
       return { allowed, limit, remaining: Math.max(0, limit - org.count), reset: resetOf(org) };
     }
-    const share = Math.max(1, Math.floor(limit / 2));
+    const share = this.ceilingOf(bucket);
     const mine = this.window(`${bucket}\u0000${token}`, at);
     const allowed = org.count < limit && mine.count < share;
     if (allowed) {

@@ -6,7 +6,15 @@ import { get } from './helpers.js';
 const WINDOW = 3000;
 const sim = await startOktaSimulator({
   windowMs: WINDOW,
-  orgs: [{ domain: 'rl.okta.com', seed: 5, size: 'tiny', rateLimits: { limits: { apps: 5, users: 3 } } }],
+  // The org-wide tests turn Okta's per-token ceiling off; the per-token tests below turn it on.
+  orgs: [
+    {
+      domain: 'rl.okta.com',
+      seed: 5,
+      size: 'tiny',
+      rateLimits: { perTokenShare: false, limits: { apps: 5, users: 3 } },
+    },
+  ],
 });
 t.teardown(() => sim.close());
 const org = sim.sim.org('rl.okta.com');
@@ -68,6 +76,23 @@ t.test(
     t.ok(org.requestCounts().rateLimited >= 3);
   },
 );
+
+t.test('the per-token ceiling is on by default, at 50%', async (t) => {
+  const sim2 = await startOktaSimulator({
+    windowMs: WINDOW,
+    orgs: [{ domain: 'pt.okta.com', seed: 5, size: 'tiny', rateLimits: { limits: { apps: 8 } } }],
+  });
+  t.teardown(() => sim2.close());
+  const o = sim2.sim.org('pt.okta.com');
+  const r = await get(sim2.url, '/api/v1/apps', { token: o.token, host: `pt.okta.com:${sim2.port}` });
+  t.equal(r.headers['x-rate-limit-limit'], '4', "X-Rate-Limit-Limit reports the token's ceiling");
+  o.setRateLimits({ tokenSharePercent: 75 });
+  const r2 = await get(sim2.url, '/api/v1/apps', { token: o.token, host: `pt.okta.com:${sim2.port}` });
+  t.equal(r2.headers['x-rate-limit-limit'], '6', 'an org admin can change the percentage');
+  o.setRateLimits({ perTokenShare: false });
+  const r3 = await get(sim2.url, '/api/v1/apps', { token: o.token, host: `pt.okta.com:${sim2.port}` });
+  t.equal(r3.headers['x-rate-limit-limit'], '8', 'and turn the ceiling off');
+});
 
 t.test('per-token share: one token gets half the bucket', async (t) => {
   org.setRateLimits({ perTokenShare: true, limits: { users: 4 } });

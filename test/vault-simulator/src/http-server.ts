@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ApiRequest, type ApiResponse, handleVaultRequest } from './vault-api.js';
 import type { UnavailableMode, VaultSimulator } from './vault-simulator.js';
@@ -6,6 +7,8 @@ import type { UnavailableMode, VaultSimulator } from './vault-simulator.js';
 export interface ListenOptions {
   port?: number;
   host?: string;
+  /** Serve HTTPS with this certificate (PEM), as a Vault behind a private CA. */
+  tls?: { cert: string; key: string };
 }
 
 /** A running simulator HTTP server. */
@@ -67,7 +70,7 @@ export async function listen(sim: VaultSimulator, options: ListenOptions = {}): 
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -92,7 +95,8 @@ export async function listen(sim: VaultSimulator, options: ListenOptions = {}): 
       res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : payload);
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
 
   server.on('connection', (socket: Socket) => {
     if (sim.unavailable === 'reset') {
@@ -135,7 +139,7 @@ export async function listen(sim: VaultSimulator, options: ListenOptions = {}): 
   };
 
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     close: async () => {
       sim.onAvailabilityChange = undefined;

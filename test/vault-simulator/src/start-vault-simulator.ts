@@ -11,6 +11,8 @@ export interface StartVaultSimulatorOptions {
   mounts?: string[];
   policies?: Record<string, PolicyRule[]>;
   kubernetes?: KubernetesAuthOptions;
+  /** Serve HTTPS with this certificate (PEM). */
+  tls?: { cert: string; key: string };
 }
 
 export interface StartedVaultSimulator {
@@ -36,6 +38,7 @@ export async function startVaultSimulator(
   const server = await listen(sim, {
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host ? { host: options.host } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   return { url: server.url, port: server.port, rootToken: sim.rootToken, sim, close: server.close };
 }

@@ -1,5 +1,5 @@
 import type { TopicSpec } from '@appgov/contracts';
-import { createProducer, type EventProducer, ensureTopics } from '@appgov/kafka';
+import { createProducer, type EventProducer, TopicReadiness, TopicsNotReadyError } from '@appgov/kafka';
 import type { AppLogger } from '@appgov/telemetry';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -14,7 +14,11 @@ export interface KafkaClients {
   producerReady(): Promise<void>;
   /** Connects the admin once (again after a failed attempt). */
   adminReady(): Promise<void>;
-  /** Creates missing topics of `specs` (needs the admin). */
+  /**
+   * Creates missing topics of `specs` (needs the admin); with topic management off
+   * (KAFKA_MANAGE_TOPICS=false) creates nothing, and waits until the platform team's topics exist
+   * with the partitions and configs the service needs, `/readyz` naming what is missing meanwhile.
+   */
   ensureTopics(specs: TopicSpec[]): Promise<void>;
 }
 
@@ -37,9 +41,10 @@ function once(connect: () => Promise<void>): () => Promise<void> {
 }
 
 /** `appgov-kafka`: producer and admin of `client`, the `kafka` readiness check, both closed on close. */
-export const kafkaPlugin = fp<{ client: Kafka; logger: AppLogger }>(
-  async (app: FastifyInstance, { client, logger }) => {
+export const kafkaPlugin = fp<{ client: Kafka; logger: AppLogger; manageTopics?: boolean }>(
+  async (app: FastifyInstance, { client, logger, manageTopics = true }) => {
     const producer = createProducer(client, { logger });
+    let topics: TopicReadiness | undefined;
     const admin = client.admin();
     let adminConnected = false;
     const adminReady = once(async () => {
@@ -54,7 +59,8 @@ export const kafkaPlugin = fp<{ client: Kafka; logger: AppLogger }>(
       adminReady,
       async ensureTopics(specs) {
         await adminReady();
-        await ensureTopics(admin, specs, { logger });
+        topics = new TopicReadiness(admin, specs, { manage: manageTopics, logger });
+        await topics.prepare();
       },
     };
     app.decorate('kafka', clients);
@@ -62,7 +68,12 @@ export const kafkaPlugin = fp<{ client: Kafka; logger: AppLogger }>(
       await adminReady();
       await admin.describeCluster();
     });
+    app.addReadinessCheck('topics', async () => {
+      if (!topics) throw new TopicsNotReadyError([]);
+      await topics.check();
+    });
     app.addHook('onClose', async () => {
+      topics?.stop();
       await producer.disconnect().catch(() => {});
       if (adminConnected) await admin.disconnect().catch(() => {});
     });

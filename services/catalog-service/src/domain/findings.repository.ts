@@ -84,7 +84,8 @@ export async function openNewFindings(trx: Trx, scope: SyncScope, now: Date): Pr
      returning *`,
     [scope.tenantId, scope.connectionId, scope.syncId, now],
   );
-  await runStatement(trx, 'analyze findings', []);
+  // As the tables' owner (see analyzeOktaTables).
+  await runStatement(trx, 'select analyze_catalog_tables($1::text[])', [['findings']]);
   return opened;
 }
 

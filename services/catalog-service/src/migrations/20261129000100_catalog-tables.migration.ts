@@ -203,7 +203,10 @@ export const catalogTablesMigration: Migration = {
 
     await sql
       .raw(`do $$ begin
-        create role ${READER_ROLE} nologin;
+        -- Looked up first: a migration role without CREATEROLE finds the role its platform team made.
+        if not exists (select from pg_roles where rolname = '${READER_ROLE}') then
+          create role ${READER_ROLE} nologin;
+        end if;
       exception when duplicate_object or unique_violation then null; end $$`)
       .execute(db);
     // The service's login must be allowed to SET ROLE to the reader (a superuser always is).

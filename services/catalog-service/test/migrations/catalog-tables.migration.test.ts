@@ -40,7 +40,19 @@ t.test('catalog migrations go up and down against the real Postgres', async (t) 
       await sql<{ n: string }>`select count(*) as n from pg_indexes where schemaname = ${schema}
         and indexname like '%_trgm_idx'`.execute(db)
     ).rows[0]?.n;
+  const analyzeFunctions = async () =>
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+          where n.nspname = ${schema} and p.proname = 'analyze_catalog_tables'`.execute(db)
+      ).rows[0]?.n,
+    );
+  t.equal(await analyzeFunctions(), 1, 'the analyze function for the runtime role');
   t.equal(Number(await trigram()), 6, 'trigram search indexes');
+  await migrateDown(db, catalogMigrations, schema);
+  t.equal(await analyzeFunctions(), 0, 'the analyze function goes down');
   await migrateDown(db, catalogMigrations, schema);
   t.equal(Number(await trigram()), 0, 'the trigram migration goes down');
   await migrateDown(db, catalogMigrations, schema);

@@ -7,6 +7,7 @@ import type { AppLogger } from '@appgov/telemetry';
 import type { Kysely } from 'kysely';
 import type { Database } from './connection.table.js';
 import type { StaleThresholds } from './connection.view.js';
+import type { RateLimitShareBounds } from './rate-limit-share.js';
 
 // What every connection use case shares: its dependencies, the caller and the common errors. The
 // use cases themselves are in `connection-lifecycle.ts`, `connection-queries.ts`,
@@ -26,6 +27,8 @@ export interface ConnectionDeps {
     syncIntervalSeconds: number;
     jitterRatio: number;
     stale: StaleThresholds;
+    /** Bounds of a connection's own rate-limit share (default 0.05–0.5). */
+    rateLimitShare?: RateLimitShareBounds;
   };
 }
 

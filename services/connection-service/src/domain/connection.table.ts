@@ -40,6 +40,8 @@ export interface ConnectionTable {
   last_sync_finished_at: Date | null;
   last_sync_duration_ms: BigIntColumn;
   next_sync_at: Date | null;
+  /** The connection's own share of each Okta bucket (null: the deployment's default). */
+  rate_limit_share: ColumnType<number | null, number | null | undefined, number | null>;
   deleted_at: Date | null;
   deleted_by_sub: string | null;
 }

@@ -89,6 +89,7 @@ export function connectionView(
     statusMessage: row.status_message,
     currentSync: currentSyncView(current),
     nextSyncAt: iso(row.next_sync_at),
+    rateLimitShare: row.rate_limit_share ?? null,
   };
 }
 

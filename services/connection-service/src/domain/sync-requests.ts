@@ -15,7 +15,7 @@ import type { SyncTrigger } from './sync-run.table.js';
 export async function requestSyncInTx(
   deps: Pick<ConnectionDeps, 'topics'>,
   trx: Transaction<Database>,
-  connection: Pick<ConnectionRow, 'id' | 'tenant_id' | 'domain'>,
+  connection: Pick<ConnectionRow, 'id' | 'tenant_id' | 'domain'> & { rate_limit_share?: number | null },
   trigger: SyncTrigger,
   now: Date,
   by: Actor | undefined,
@@ -39,7 +39,13 @@ export async function requestSyncInTx(
         tenantId: connection.tenant_id,
         connectionId: connection.id,
         time: now,
-        data: { syncId, trigger, domain: connection.domain, ...(by ? { requestedBy: actorOf(by) } : {}) },
+        data: {
+          syncId,
+          trigger,
+          domain: connection.domain,
+          ...(by ? { requestedBy: actorOf(by) } : {}),
+          ...(connection.rate_limit_share != null ? { rateLimitShare: connection.rate_limit_share } : {}),
+        },
       },
     ]),
     deps.topics,

@@ -1,6 +1,6 @@
-import { type OutboxDatabase, outboxView } from '@appgov/db';
+import { databaseUrl, type OutboxDatabase, outboxView } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { createKafka } from '@appgov/kafka';
+import { createKafkaFromEnv } from '@appgov/kafka';
 import {
   dbPlugin,
   kafkaPlugin,
@@ -34,8 +34,9 @@ export async function registerInfrastructure<DB extends OutboxDatabase>(
   await app.register(dbPlugin, { db });
   await app.register(redisPlugin, { redis });
   await app.register(kafkaPlugin, {
-    client: createKafka({ clientId: 'connection-service', brokers: config.KAFKA_BROKERS, logger }),
+    client: createKafkaFromEnv(config, { clientId: 'connection-service', logger }),
     logger,
+    manageTopics: config.KAFKA_MANAGE_TOPICS,
   });
   await app.register(outboxRelayPlugin, {
     db: outboxView(db),
@@ -43,7 +44,7 @@ export async function registerInfrastructure<DB extends OutboxDatabase>(
     maxBackoffMs: 10_000,
     logger,
     registry,
-    listenConnectionString: config.DATABASE_URL,
+    listenConnectionString: databaseUrl(config),
     wrapSend,
   });
 }

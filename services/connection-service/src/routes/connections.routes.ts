@@ -5,6 +5,7 @@ import { addConnection, deleteConnection, updateToken } from '../domain/connecti
 import { getConnection, listConnections, providerSummaries } from '../domain/connection-queries.js';
 import { listSyncs, syncNow } from '../domain/connection-syncs.js';
 import { setTenantInterval } from '../domain/tenant-settings.js';
+import { registerRateLimitShareRoute } from './rate-limit-share.routes.js';
 import {
   AddConnectionBody,
   Connection,
@@ -156,6 +157,8 @@ export function registerConnectionRoutes(app: HttpApp, deps: ConnectionDeps): vo
       items: await listSyncs(deps, actorOf(request).tenant, request.params.id, request.query.limit),
     }),
   );
+
+  registerRateLimitShareRoute(app, deps, base);
 
   app.put(
     '/v1/integrations/settings',

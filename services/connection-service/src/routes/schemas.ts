@@ -84,6 +84,9 @@ export const Connection = Type.Object({
   statusMessage: Nullable(Type.String()),
   currentSync: CurrentSync,
   nextSyncAt: DateTimeOrNull,
+  rateLimitShare: Type.Union([Type.Number(), Type.Null()], {
+    description: "The connection's own share of each Okta rate-limit bucket; null: the deployment's default",
+  }),
 });
 
 export const SyncRun = Type.Object({

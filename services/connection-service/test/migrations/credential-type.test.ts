@@ -2,7 +2,12 @@ import { createDb, migrateDown, migrateToLatest } from '@appgov/db';
 import { freshSchema, testEnv } from '@appgov/testing';
 import { sql } from 'kysely';
 import t from 'tap';
-import { migrations } from '../../src/migrations/index.js';
+import { migrations as all } from '../../src/migrations/index.js';
+
+// The schema as of this migration: the steps down below must undo it, not a later one.
+const migrations = Object.fromEntries(
+  Object.entries(all).filter(([name]) => !/^\d/.test(name) || name <= '20261201090000_credential-type'),
+);
 
 t.test(
   'credential-type migration: existing rows are API tokens; down keeps service-app rows valid',

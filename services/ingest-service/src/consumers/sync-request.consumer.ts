@@ -63,9 +63,16 @@ export async function handleSyncRequested(
   event: CloudEvent<'sync.requested'>,
 ): Promise<void> {
   const connectionId = connectionOf(event as CloudEvent);
-  const { syncId, trigger, domain } = event.data;
+  const { syncId, trigger, domain, rateLimitShare } = event.data;
   const inserted = await withTransaction(deps.db, async (trx) => {
-    const added = await insertJob(trx, { syncId, connectionId, tenantId: event.tenantid, domain, trigger });
+    const added = await insertJob(trx, {
+      syncId,
+      connectionId,
+      tenantId: event.tenantid,
+      domain,
+      trigger,
+      rateLimitShare,
+    });
     if (!added) return false;
     const older = await lockQueuedJobs(trx, connectionId, syncId);
     await cancelQueued(trx, deps, older, 'Superseded by a newer sync request');

@@ -23,6 +23,8 @@ export interface SyncJobTable {
   finished_at: Date | null;
   /** W3C traceparent of the sync.requested message (the sync runs in that trace). */
   traceparent: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The connection's own share of each Okta bucket (null: the deployment's OKTA_BUCKET_SHARE). */
+  rate_limit_share: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** `sync_checkpoints`: where each dataset of a sync stands. */

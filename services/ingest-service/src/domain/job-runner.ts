@@ -26,6 +26,7 @@ import {
   requeue,
   type SyncJob,
 } from './sync-job.repository.js';
+import { freeSlots } from './sync-slots.js';
 
 /** Attempts after which an outage fails the sync instead of pausing it (a long outage surfaces as a failure). */
 const MAX_OUTAGE_ATTEMPTS = 10;
@@ -37,12 +38,15 @@ export interface JobRunnerDeps extends SyncEngineDeps {
   okta: OktaClientFactory;
   workerId?: string;
   concurrency: number;
+  /** Long syncs' own pool (sync-slots.ts); absent: long syncs take ordinary slots. */
+  longSlots?: { afterMs: number; slots: number };
   pollMs: number;
   progressIntervalMs: number;
 }
 
 interface Running {
   job: SyncJob;
+  launchedAt: number;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -119,7 +123,15 @@ export class JobRunner {
   }
 
   async #claim(): Promise<void> {
-    const free = this.#d.concurrency - this.#running.size;
+    const free = freeSlots(
+      {
+        concurrency: this.#d.concurrency,
+        longAfterMs: this.#d.longSlots?.afterMs ?? Number.POSITIVE_INFINITY,
+        longSlots: this.#d.longSlots?.slots ?? 0,
+      },
+      [...this.#running.values()].map((r) => r.launchedAt),
+      Date.now(),
+    );
     if (free <= 0) return;
     const busy = [...this.#running.values()].map((r) => r.job.connectionId);
     const claimed = await this.#d.db.transaction().execute(async (trx) => {
@@ -159,7 +171,7 @@ export class JobRunner {
 
   #launch(job: SyncJob): void {
     const abort = new AbortController();
-    const entry: Running = { job, abort, done: Promise.resolve() };
+    const entry: Running = { job, abort, launchedAt: Date.now(), done: Promise.resolve() };
     this.#running.set(job.syncId, entry);
     this.#d.metrics.running.set(this.#running.size);
     // The sync continues the trace of its sync.requested message (HTTP request → Kafka → here).
@@ -214,7 +226,9 @@ export class JobRunner {
 
     try {
       const stored = await this.#d.secrets.getOktaCredential(job.tenantId, job.connectionId);
-      const client = this.#d.okta.forOrg(job.domain, oktaCredentialOf(stored));
+      // A connection's own share only lowers the deployment's (the pacer ignores a higher one).
+      const share = job.rateLimitShare ?? undefined;
+      const client = this.#d.okta.forOrg(job.domain, oktaCredentialOf(stored), share ? { share } : undefined);
       const result = await runSync(this.#d, job, client, abort.signal, progress);
       abort.signal.throwIfAborted();
       const finishedAt = this.#d.clock.now();

@@ -17,6 +17,8 @@ export interface SyncJob {
   startedAt: Date | null;
   /** The trace the sync continues (that of its sync.requested message). */
   traceparent?: string | null;
+  /** The connection's own share of each Okta bucket (null: the deployment's). */
+  rateLimitShare?: number | null;
 }
 
 /** Where one dataset of a sync stands. */
@@ -49,6 +51,7 @@ const toJob = (r: {
   attempts: number;
   started_at: Date | null;
   traceparent: string | null;
+  rate_limit_share: number | null;
 }): SyncJob => ({
   syncId: r.sync_id,
   connectionId: r.connection_id,
@@ -59,6 +62,7 @@ const toJob = (r: {
   attempts: r.attempts,
   startedAt: r.started_at,
   traceparent: r.traceparent,
+  rateLimitShare: r.rate_limit_share,
 });
 
 const JOB_COLUMNS = [
@@ -71,6 +75,7 @@ const JOB_COLUMNS = [
   'attempts',
   'started_at',
   'traceparent',
+  'rate_limit_share',
 ] as const;
 
 /**
@@ -79,7 +84,14 @@ const JOB_COLUMNS = [
  */
 export async function insertJob(
   trx: Trx,
-  job: { syncId: string; connectionId: string; tenantId: string; domain: string; trigger: string },
+  job: {
+    syncId: string;
+    connectionId: string;
+    tenantId: string;
+    domain: string;
+    trigger: string;
+    rateLimitShare?: number | undefined;
+  },
 ): Promise<boolean> {
   const res = await trx
     .insertInto('sync_jobs')
@@ -97,6 +109,7 @@ export async function insertJob(
       heartbeat_at: null,
       finished_at: null,
       traceparent: injectTraceparent<Record<string, string>>({}).traceparent ?? null,
+      rate_limit_share: job.rateLimitShare ?? null,
     })
     .onConflict((oc) => oc.column('sync_id').doNothing())
     .executeTakeFirst();
@@ -144,37 +157,46 @@ export async function requestCancel(trx: Trx, syncIds: string[]): Promise<void> 
 /**
  * Jobs this replica may try to run: queued ones, and running ones whose holder stopped
  * heartbeating (its lease has expired or is about to). Locked SKIP LOCKED so replicas polling
- * together never pick the same row; the Redis lease then decides.
+ * together never pick the same row; the Redis lease then decides. Fair between tenants (issue 16):
+ * within a tenant in request order; across tenants, the tenant with the fewest syncs running (on
+ * every replica) and queued ahead first, so one tenant's thousand due connections cannot starve
+ * another tenant's one.
  */
-export function lockClaimable(
+export async function lockClaimable(
   trx: Trx,
   limit: number,
   staleAfterMs: number,
   exclude: string[],
 ): Promise<SyncJob[]> {
-  let q = trx
-    .selectFrom('sync_jobs')
-    .select(JOB_COLUMNS)
-    .where((eb) =>
-      eb.or([
-        eb('state', '=', 'queued'),
-        eb.and([
-          eb('state', '=', 'running'),
-          eb.or([
-            eb('heartbeat_at', 'is', null),
-            eb('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${staleAfterMs / 1000})`),
-          ]),
-        ]),
-      ]),
-    );
-  if (exclude.length > 0) q = q.where('connection_id', 'not in', exclude);
-  return q
-    .orderBy('requested_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute()
-    .then((rows) => rows.map(toJob));
+  if (limit <= 0) return [];
+  const stale = sql<Date>`now() - make_interval(secs => ${staleAfterMs / 1000})`;
+  const excluded = exclude.length > 0 ? sql`and connection_id <> all(${exclude}::uuid[])` : sql``;
+  // The window function sits in a CTE so that FOR UPDATE OF j may lock the jobs themselves.
+  const ordered = await sql<{ sync_id: string }>`
+    with claimable as (
+      select sync_id, tenant_id, requested_at from sync_jobs
+      where (state = 'queued' or (state = 'running' and (heartbeat_at is null or heartbeat_at < ${stale})))
+      ${excluded}
+    ),
+    busy as (
+      select tenant_id, count(*)::int as n from sync_jobs
+      where state = 'running' and heartbeat_at >= ${stale}
+      group by tenant_id
+    ),
+    ranked as (
+      select c.sync_id, c.requested_at,
+        row_number() over (partition by c.tenant_id order by c.requested_at) + coalesce(b.n, 0) as rank
+      from claimable c left join busy b on b.tenant_id = c.tenant_id
+    )
+    select j.sync_id from sync_jobs j join ranked r on r.sync_id = j.sync_id
+    order by r.rank, r.requested_at, j.sync_id
+    limit ${limit}
+    for update of j skip locked`.execute(trx);
+  const ids = ordered.rows.map((r) => r.sync_id);
+  if (ids.length === 0) return [];
+  const rows = await trx.selectFrom('sync_jobs').select(JOB_COLUMNS).where('sync_id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.sync_id, toJob(r)]));
+  return ids.map((id) => byId.get(id)).filter((j): j is SyncJob => j !== undefined);
 }
 
 /** Takes a job: state running, owned by `workerId`, one more attempt. */

@@ -1,6 +1,6 @@
-import { type OutboxDatabase, outboxView } from '@appgov/db';
+import { databaseUrl, type OutboxDatabase, outboxView } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { createKafka } from '@appgov/kafka';
+import { createKafkaFromEnv } from '@appgov/kafka';
 import { dbPlugin, kafkaPlugin, outboxRelayPlugin, redisPlugin } from '@appgov/service';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
@@ -27,13 +27,14 @@ export async function registerInfrastructure<DB extends OutboxDatabase>(
   await app.register(dbPlugin, { db });
   await app.register(redisPlugin, { redis });
   await app.register(kafkaPlugin, {
-    client: createKafka({ clientId: 'ingest-service', brokers: config.KAFKA_BROKERS, logger }),
+    client: createKafkaFromEnv(config, { clientId: 'ingest-service', logger }),
     logger,
+    manageTopics: config.KAFKA_MANAGE_TOPICS,
   });
   await app.register(outboxRelayPlugin, {
     db: outboxView(db),
     pollIntervalMs: config.OUTBOX_POLL_MS,
-    listenConnectionString: config.DATABASE_URL,
+    listenConnectionString: databaseUrl(config),
     logger,
     registry,
   });

@@ -1,5 +1,5 @@
 import type { HttpApp } from '@appgov/http';
-import { createKafka } from '@appgov/kafka';
+import { createKafkaFromEnv } from '@appgov/kafka';
 import { dbPlugin, kafkaPlugin, redisPlugin } from '@appgov/service';
 import type { AppLogger, Registry } from '@appgov/telemetry';
 import type { Redis } from 'ioredis';
@@ -26,7 +26,8 @@ export async function registerInfrastructure<DB>(
   await app.register(dbPlugin, { db });
   await app.register(redisPlugin, { redis });
   await app.register(kafkaPlugin, {
-    client: createKafka({ clientId: 'notification-service', brokers: config.KAFKA_BROKERS, logger }),
+    client: createKafkaFromEnv(config, { clientId: 'notification-service', logger }),
     logger,
+    manageTopics: config.KAFKA_MANAGE_TOPICS,
   });
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@appgov/errors';
-import { createVaultSession, vaultAuthFromEnv } from '@appgov/secrets';
+import { createVaultSession, vaultAuthFromEnv, vaultTlsFromEnv } from '@appgov/secrets';
 import type { Config } from '../config.js';
 
 /**
@@ -20,6 +20,7 @@ export async function resolveSmtpPassword(config: Readonly<Config>): Promise<str
   const session = createVaultSession({
     endpoint: config.VAULT_ADDR,
     auth: vaultAuthFromEnv(config),
+    ...vaultTlsFromEnv(config),
   });
   let value: unknown;
   try {

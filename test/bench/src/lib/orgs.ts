@@ -33,10 +33,17 @@ export function expectedCounts(org: OrgHandle): DatasetCountsMap {
 export const total = (c: DatasetCountsMap): number => Object.values(c).reduce((a, b) => a + b, 0);
 
 /** Creates the orgs of a run in a simulator; returns how long seeded generation took. */
-export function createOrgs(sim: OktaSimulator, specs: readonly OrgSpec[], latencyMs: number): number {
+export function createOrgs(
+  sim: OktaSimulator,
+  specs: readonly OrgSpec[],
+  latencyMs: number,
+  tokenSharePercent: number | null = 50,
+): number {
   const t0 = Date.now();
+  const rateLimits =
+    tokenSharePercent === null ? { perTokenShare: false } : { perTokenShare: true, tokenSharePercent };
   for (const spec of specs) {
-    const org = sim.createOrg({ domain: spec.domain, seed: spec.seed, counts: spec.counts });
+    const org = sim.createOrg({ domain: spec.domain, seed: spec.seed, counts: spec.counts, rateLimits });
     if (latencyMs > 0) org.setFaults({ latencyMs });
   }
   return Date.now() - t0;

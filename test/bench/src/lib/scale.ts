@@ -15,6 +15,25 @@ export interface Scale {
   windowMs: number;
   /** Simulated network latency per Okta request (0: loopback speed). */
   latencyMs: number;
+  /** Okta's per-token ceiling in the simulator, percent of a bucket (Okta's default 50); null = off. */
+  tokenSharePercent: number | null;
+}
+
+/** What the run's rate limits are, for the printed header. */
+export function describeCeiling(scale: Scale): string {
+  return scale.tokenSharePercent === null
+    ? 'per-token ceiling off (each token may use the whole bucket)'
+    : `per-token ceiling on at ${scale.tokenSharePercent}% of each bucket (Okta's default is 50%)`;
+}
+
+/**
+ * The share of each org-wide bucket a client may use under the run's ceiling: its own share
+ * (Appgov's OKTA_BUCKET_SHARE; 1 for a script that paces nothing) capped by the per-token ceiling.
+ */
+export function shareInForce(scale: Scale, clientShare: number): number {
+  return scale.tokenSharePercent === null
+    ? clientShare
+    : Math.min(clientShare, scale.tokenSharePercent / 100);
 }
 
 export const SCALE_USAGE = `  --small N            small orgs (default 20; preset ${SIZE_PRESETS.small.users} users, ${SIZE_PRESETS.small.groups} groups, ${SIZE_PRESETS.small.apps} apps)
@@ -23,7 +42,8 @@ export const SCALE_USAGE = `  --small N            small orgs (default 20; prese
   --large-users/--large-groups/--large-apps N   scale the large orgs down
   --window-ms MS       rate-limit window (Okta: 60000; shorter windows make runs fit in minutes)
   --latency-ms MS      added latency per Okta response (default 0)
-  --seed S             base seed (default 1)`;
+  --seed S             base seed (default 1)
+  --token-share P|off  Okta's per-token ceiling in the simulator (default 50, Okta's default; off = none)`;
 
 /** Reads the scale flags; defaults are 20 small orgs and 1 large one with Okta's 60 s windows. */
 export function scaleFromArgs(args: Args): Scale {
@@ -55,7 +75,16 @@ export function scaleFromArgs(args: Args): Scale {
       seed: seed * 1000 + 500 + i,
       counts: { ...largeCounts },
     });
-  return { orgs, windowMs: args.int('window-ms', 60_000), latencyMs: args.int('latency-ms', 0) };
+  const tokenShare: string = args.str<string>('token-share', '50');
+  const tokenSharePercent = tokenShare === 'off' ? null : Number(tokenShare);
+  if (tokenSharePercent !== null && !(tokenSharePercent >= 5 && tokenSharePercent <= 100))
+    throw new Error('--token-share takes off or a percentage 5-100');
+  return {
+    orgs,
+    windowMs: args.int('window-ms', 60_000),
+    latencyMs: args.int('latency-ms', 0),
+    tokenSharePercent,
+  };
 }
 
 export function describeScale(scale: Scale): string {
@@ -67,5 +96,5 @@ export function describeScale(scale: Scale): string {
       ? `${list.length} ${kind} (${c.users} users, ${c.groups} groups, ${c.apps} apps each)`
       : `0 ${kind}`;
   };
-  return `${part('small')} + ${part('large')}; rate-limit window ${scale.windowMs} ms (workforce limits per window); latency ${scale.latencyMs} ms`;
+  return `${part('small')} + ${part('large')}; rate-limit window ${scale.windowMs} ms (workforce limits per window); latency ${scale.latencyMs} ms; ${describeCeiling(scale)}`;
 }

@@ -105,6 +105,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/integrations/okta/connections/{id}/rate-limit-share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The connection's share of each Okta rate-limit bucket, within the operator's bounds */
+        put: operations["putIntegrationsOktaConnectionsByIdRateLimitShare"];
+        post?: never;
+        /** Restores the deployment's default share of each Okta rate-limit bucket */
+        delete: operations["deleteIntegrationsOktaConnectionsByIdRateLimitShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/integrations/settings": {
         parameters: {
             query?: never;
@@ -367,6 +385,8 @@ export interface operations {
                                 startedAt: string | null;
                             } | null;
                             nextSyncAt: string | null;
+                            /** @description The connection's own share of each Okta rate-limit bucket; null: the deployment's default */
+                            rateLimitShare: number | null;
                         }[];
                     };
                 };
@@ -537,6 +557,8 @@ export interface operations {
                             startedAt: string | null;
                         } | null;
                         nextSyncAt: string | null;
+                        /** @description The connection's own share of each Okta rate-limit bucket; null: the deployment's default */
+                        rateLimitShare: number | null;
                     };
                 };
             };
@@ -718,6 +740,8 @@ export interface operations {
                             startedAt: string | null;
                         } | null;
                         nextSyncAt: string | null;
+                        /** @description The connection's own share of each Okta rate-limit bucket; null: the deployment's default */
+                        rateLimitShare: number | null;
                     };
                 };
             };
@@ -1002,6 +1026,8 @@ export interface operations {
                             startedAt: string | null;
                         } | null;
                         nextSyncAt: string | null;
+                        /** @description The connection's own share of each Okta rate-limit bucket; null: the deployment's default */
+                        rateLimitShare: number | null;
                     };
                 };
             };
@@ -1218,6 +1244,8 @@ export interface operations {
                             startedAt: string | null;
                         } | null;
                         nextSyncAt: string | null;
+                        /** @description The connection's own share of each Okta rate-limit bucket; null: the deployment's default */
+                        rateLimitShare: number | null;
                     };
                 };
             };
@@ -1491,6 +1519,230 @@ export interface operations {
                             errorCode: string | null;
                             errorMessage: string | null;
                         }[];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    putIntegrationsOktaConnectionsByIdRateLimitShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rateLimitShare: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rateLimitShare: number | null;
+                        bounds: {
+                            min: number;
+                            max: number;
+                        };
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["def-0"];
+                };
+            };
+        };
+    };
+    deleteIntegrationsOktaConnectionsByIdRateLimitShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rateLimitShare: number | null;
+                        bounds: {
+                            min: number;
+                            max: number;
+                        };
                     };
                 };
             };

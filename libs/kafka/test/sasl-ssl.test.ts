@@ -1,0 +1,81 @@
+// The local broker's SASL_SSL listener (deploy/local/kafka.sh): every SASL mechanism over TLS from the
+// scripts' private CA works through createKafkaFromEnv; plaintext, a wrong password and an untrusted
+// CA are refused.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { logLevel } from 'kafkajs';
+import t from 'tap';
+import { createKafka, createKafkaFromEnv, type KafkaConnectionEnv } from '../src/index.js';
+import { unique } from './kafka-test-env.js';
+
+const env = process.env;
+const caFile =
+  env.APPGOV_CA_FILE || resolve(env.APPGOV_STATE || resolve(process.cwd(), '../../.local'), 'tls/ca.pem');
+const secured = (mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'): KafkaConnectionEnv => ({
+  KAFKA_BROKERS: env.KAFKA_SASL_SSL_BROKERS || '127.0.0.1:59094',
+  KAFKA_SSL: true,
+  KAFKA_SSL_CA_FILE: caFile,
+  KAFKA_SASL_MECHANISM: mechanism,
+  KAFKA_SASL_USERNAME: env.KAFKA_LOCAL_SASL_USERNAME || 'appgov',
+  KAFKA_SASL_PASSWORD: env.KAFKA_LOCAL_SASL_PASSWORD || 'appgov-kafka-local',
+});
+// Fail fast: the refusals below would otherwise be retried for half a minute.
+const quick = { retry: { retries: 0 }, connectionTimeout: 5000, authenticationTimeout: 5000 };
+
+t.test('each SASL mechanism over TLS creates a topic, produces and consumes', async (t) => {
+  for (const mechanism of ['scram-sha-512', 'scram-sha-256', 'plain'] as const) {
+    const kafka = createKafkaFromEnv(secured(mechanism), {
+      clientId: unique('sasl'),
+      logLevel: logLevel.NOTHING,
+    });
+    const topic = unique(`test.sasl-${mechanism}`);
+    const admin = kafka.admin();
+    await admin.connect();
+    t.teardown(async () => {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 'k', value: mechanism }] });
+    await producer.disconnect();
+    const consumer = kafka.consumer({ groupId: unique('sasl-group') });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const value = await new Promise<string>((res) => {
+      void consumer.run({ eachMessage: async ({ message }) => res(String(message.value)) });
+    });
+    await consumer.disconnect();
+    t.equal(value, mechanism, `${mechanism}: the message came back over SASL_SSL`);
+  }
+});
+
+t.test('a plaintext client is refused by the SASL_SSL listener', async (t) => {
+  const kafka = createKafka({
+    clientId: unique('plain'),
+    brokers: secured('scram-sha-512').KAFKA_BROKERS,
+    logLevel: logLevel.NOTHING,
+    config: quick,
+  });
+  const admin = kafka.admin();
+  await t.rejects(admin.connect().then(() => admin.describeCluster()));
+  await admin.disconnect();
+});
+
+t.test('a wrong password and an untrusted CA are refused', async (t) => {
+  const wrong = createKafkaFromEnv(
+    { ...secured('scram-sha-512'), KAFKA_SASL_PASSWORD: 'not-the-password' },
+    { clientId: unique('wrong'), logLevel: logLevel.NOTHING, config: quick },
+  );
+  await t.rejects(wrong.admin().connect(), /SASL SCRAM SHA512 authentication failed|authentication/i);
+  // TLS with the system CAs only: the private CA's certificate is not trusted.
+  const { KAFKA_SSL_CA_FILE: _ca, ...systemCas } = secured('scram-sha-512');
+  const untrusted = createKafkaFromEnv(systemCas, {
+    clientId: unique('untrusted'),
+    logLevel: logLevel.NOTHING,
+    config: quick,
+  });
+  await t.rejects(untrusted.admin().connect(), /self.signed|certificate/i);
+  t.ok(readFileSync(caFile, 'utf8').includes('BEGIN CERTIFICATE'), 'the CA is a PEM file');
+});

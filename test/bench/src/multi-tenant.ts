@@ -1,0 +1,387 @@
+// Many tenants, many small orgs and a few large ones, synced at a scaled 6 h interval by 1, 2 and
+// 4 ingest replicas (and as many catalog replicas) on the partitioned topics (issue 16).
+//   node dist/src/multi-tenant.js [--replicas 1,2,4] [--tenants 20] [--small-per-tenant 10]
+//     [--large 2] (small orgs per tenant are per ingest replica: each replica gets the same load) [--small-users 200 --small-groups 10 --small-apps 8]
+//     [--large-users 5000 --large-groups 200 --large-apps 60] [--window-ms 1000] [--intervals 2]
+//     [--token-share 50|off] [--sync-concurrency 128] [--catalog-replicas same|N] [--help]
+// Time is scaled by window-ms / 60 s: the 6 h interval becomes 6 h × window-ms / 60 000 (360 s at
+// 1 s windows), so rate-limit-bound sync times keep their ratio to the interval. CPU is not scaled:
+// the bench asks for 60 000 / window-ms times more CPU per unit of time than the real interval does,
+// so the connections it keeps fresh are a lower bound; it also prints a projection to real time
+// from the measured CPU per sync and sync duration.
+//
+// The bench plays connection-service's scheduler (each connection due once per interval ± 10%,
+// first due times spread over the first interval, a connection with an unfinished sync skipped)
+// and publishes sync.requested to the partitioned sync-requests topic; ingest replicas share one
+// consumer group, schema and Redis prefix, as replicas of one deployment do.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeEvent, topicSpecs } from '@appgov/contracts';
+import { freePort, type ServiceProcess, serviceEnv, startService } from '@appgov/e2e';
+import { ensureTopics } from '@appgov/kafka';
+import { startOktaSimulator } from '@appgov/okta-simulator';
+import { dropSchemasWithPrefix, testEnv, uniqueName } from '@appgov/testing';
+import { startVaultSimulator } from '@appgov/vault-simulator';
+import { Args } from './lib/args.js';
+import { benchKafka, watchEvents } from './lib/kafka-watch.js';
+import { mib, RssSampler } from './lib/rss.js';
+import { formatTable, sleep } from './lib/table.js';
+import { type FleetConnection, noteAge, percentile, type SyncFacts } from './multi-tenant/freshness.js';
+
+const args = new Args();
+if (args.flag('help')) {
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  console.log(
+    lines
+      .slice(
+        0,
+        lines.findIndex((l) => !l.startsWith('//')),
+      )
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
+  process.exit(0);
+}
+const replicaSets = args.str<string>('replicas', '1,2,4').split(',').map(Number);
+const tenants = args.int('tenants', 20);
+const smallPerTenant = args.int('small-per-tenant', 10);
+const largeCount = args.int('large', 2);
+const small = {
+  users: args.int('small-users', 200),
+  groups: args.int('small-groups', 10),
+  apps: args.int('small-apps', 8),
+};
+const large = {
+  users: args.int('large-users', 5000),
+  groups: args.int('large-groups', 200),
+  apps: args.int('large-apps', 60),
+};
+const windowMs = args.int('window-ms', 1000);
+const intervals = Number(args.str<string>('intervals', '2'));
+const tokenShare: string = args.str<string>('token-share', '50');
+const syncConcurrency = args.int('sync-concurrency', 128);
+const catalogReplicasArg: string = args.str<string>('catalog-replicas', 'same');
+const SIX_HOURS = 6 * 3600_000;
+const intervalMs = Math.round((SIX_HOURS * windowMs) / 60_000);
+const timeScale = 60_000 / windowMs;
+const JITTER = 0.1;
+const infra = testEnv();
+
+const CLK_TCK = 100;
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+interface RunResult {
+  replicas: number;
+  catalogReplicas: number;
+  connections: FleetConnection[];
+  smallFresh: number;
+  peakRss: Map<string, number>;
+  ingestCpuS: number[];
+  catalogRecordsPerS: number;
+  syncsApplied: number;
+  appliedRecords: number;
+  /** sync.failed reason codes and how often. */
+  failures: Map<string, number>;
+  smallSyncMs: number[];
+  largeSyncMs: number[];
+  measuredMs: number;
+}
+
+async function run(replicas: number): Promise<RunResult> {
+  const catalogReplicas = catalogReplicasArg === 'same' ? replicas : Number(catalogReplicasArg);
+  const prefix = uniqueName('benchmt');
+  const rateLimits =
+    tokenShare === 'off'
+      ? { perTokenShare: false }
+      : { perTokenShare: true, tokenSharePercent: Number(tokenShare) };
+  const okta = await startOktaSimulator({ windowMs });
+  const vaultToken = `hvs.${randomUUID().replace(/-/g, '')}`;
+  const vault = await startVaultSimulator({ rootToken: vaultToken });
+  const connections: FleetConnection[] = [];
+  const now0 = Date.now();
+  let seq = 0;
+  const addConnection = async (tenantId: string, kind: 'small' | 'large') => {
+    const domain = `mt-${kind}-${String(++seq).padStart(5, '0')}.okta.com`;
+    const org = okta.sim.createOrg({
+      domain,
+      seed: seq,
+      counts: kind === 'small' ? small : large,
+      rateLimits,
+    });
+    const id = randomUUID();
+    await fetch(`${vault.url}/v1/secret/data/tenants/${tenantId}/connections/${id}/okta`, {
+      method: 'POST',
+      headers: { 'x-vault-token': vaultToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { token: org.token } }),
+    });
+    connections.push({
+      id,
+      tenantId,
+      domain,
+      kind,
+      nextDueAt: 0,
+      pending: undefined,
+      lastAppliedRequestedAt: undefined,
+      worstAgeMs: 0,
+      applied: 0,
+      failed: 0,
+      waitsMs: [],
+    });
+  };
+  const tenantIds = Array.from({ length: tenants }, () => randomUUID());
+  // The fleet grows with the replicas: each replica is offered the same load.
+  for (const t of tenantIds)
+    for (let i = 0; i < smallPerTenant * replicas; i++) await addConnection(t, 'small');
+  // The large orgs belong to one tenant, which also has its share of small ones above.
+  for (let i = 0; i < largeCount; i++) await addConnection(tenantIds[0] as string, 'large');
+  console.log(
+    `  ${connections.length} connections generated in ${Date.now() - now0} ms; service logs ${join(tmpdir(), `${prefix}-*.log`)}`,
+  );
+
+  const kafka = benchKafka(infra.KAFKA_BROKERS);
+  const admin = kafka.admin();
+  await admin.connect();
+  const specs = topicSpecs({ prefix: `${prefix}.` });
+  await ensureTopics(admin, specs);
+  const endpoints = {
+    prefix,
+    oktaPort: okta.port,
+    vaultUrl: vault.url,
+    vaultToken,
+    smtpPort: 1,
+    ports: {} as never,
+  };
+  const extra = {
+    LOG_LEVEL: 'warn',
+    OKTA_RATE_WINDOW_MS: String(windowMs),
+    SYNC_CONCURRENCY: String(syncConcurrency),
+    SYNC_LONG_AFTER_MS: String(Math.round((15 * 60_000) / timeScale)),
+    // One replica with 1 CPU and 512 MiB: the Helm chart's heap bounds for ingest (serviceEnv).
+  };
+  const procs: ServiceProcess[] = [];
+  // Interrupted: stop the service processes this run started before exiting.
+  const onSignal = () => {
+    for (const p of procs) p.kill();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const start = async (name: 'ingest-service' | 'catalog-service') => {
+    const port = await freePort();
+    const env = {
+      ...serviceEnv(name, { ...endpoints, ports: { 'connection-service': 0 } as never }),
+      ...extra,
+    };
+    // Each process's output goes to a file too, so a failed sync can be traced after the run.
+    const logFile = join(tmpdir(), `${prefix}-${name}-${procs.length + 1}.log`);
+    const p = await startService({ name, port, env, logFile, readyTimeoutMs: 180_000 });
+    procs.push(p);
+    return p;
+  };
+  const ingest: ServiceProcess[] = [];
+  const catalog: ServiceProcess[] = [];
+  try {
+    for (let i = 0; i < replicas; i++) ingest.push(await start('ingest-service'));
+    for (let i = 0; i < catalogReplicas; i++) catalog.push(await start('catalog-service'));
+    const rss = new RssSampler([
+      ...ingest.map((p, i) => ({ name: `ingest-${i + 1}`, pid: p.pid })),
+      ...catalog.map((p, i) => ({ name: `catalog-${i + 1}`, pid: p.pid })),
+    ]).start();
+    const cpu0 = ingest.map((p) => cpuSeconds(p.pid));
+
+    const syncs = new Map<string, SyncFacts>();
+    const runStart = Date.now();
+    const measureFrom = runStart + intervalMs;
+    const runEnd = runStart + Math.round(intervals * intervalMs);
+    let appliedRecords = 0;
+    let firstAppliedAt = 0;
+    let lastAppliedAt = 0;
+    let syncsApplied = 0;
+    const smallSyncMs: number[] = [];
+    const failures = new Map<string, number>();
+    const largeSyncMs: number[] = [];
+    const statusTopic = specs.find((s) => s.id === 'syncStatus')?.name as string;
+    const watcher = await watchEvents(kafka, statusTopic, `${prefix}.bench-watch`, (e) => {
+      const facts = syncs.get(String(e.data.syncId));
+      if (!facts) return;
+      const c = facts.connection;
+      if (e.type === 'sync.started') {
+        facts.startedAt ??= e.receivedAt;
+        c.waitsMs.push(e.receivedAt - facts.requestedAt);
+      } else if (e.type === 'sync.completed') {
+        const ms = e.receivedAt - (facts.startedAt ?? facts.requestedAt);
+        (c.kind === 'small' ? smallSyncMs : largeSyncMs).push(ms);
+      } else if (e.type === 'catalog.applied') {
+        noteAge(c, e.receivedAt, measureFrom, runStart);
+        c.lastAppliedRequestedAt = Math.max(c.lastAppliedRequestedAt ?? 0, facts.requestedAt);
+        c.applied++;
+        if (c.pending?.syncId === String(e.data.syncId)) c.pending = undefined;
+        const n = Object.values((e.data.counts ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
+        appliedRecords += n;
+        syncsApplied++;
+        firstAppliedAt ||= e.receivedAt;
+        lastAppliedAt = e.receivedAt;
+      } else if (e.type === 'sync.failed') {
+        c.failed++;
+        const reason = String(e.data.reasonCode);
+        failures.set(reason, (failures.get(reason) ?? 0) + 1);
+        if (c.pending?.syncId === String(e.data.syncId)) c.pending = undefined;
+      }
+    });
+
+    // The scheduler: first due times spread over the first interval, then every interval ± 10%.
+    for (const c of connections) c.nextDueAt = runStart + Math.floor(Math.random() * intervalMs);
+    const producer = kafka.producer();
+    await producer.connect();
+    const topic = specs.find((s) => s.id === 'syncRequests')?.name as string;
+    while (Date.now() < runEnd) {
+      const now = Date.now();
+      const due = connections.filter((c) => c.nextDueAt <= now);
+      const messages = [];
+      for (const c of due) {
+        c.nextDueAt = now + Math.round(intervalMs * (1 + (Math.random() * 2 - 1) * JITTER));
+        if (c.pending) continue; // connection-service skips a connection whose sync has not finished
+        const syncId = randomUUID();
+        c.pending = { syncId, requestedAt: now };
+        syncs.set(syncId, { connection: c, requestedAt: now });
+        messages.push({
+          key: c.id,
+          value: JSON.stringify(
+            makeEvent('sync.requested', {
+              source: '/bench',
+              tenantId: c.tenantId,
+              connectionId: c.id,
+              data: { syncId, trigger: 'schedule', domain: c.domain },
+            }),
+          ),
+        });
+      }
+      if (messages.length) await producer.send({ topic, messages });
+      await sleep(Math.min(1000, Math.max(50, intervalMs / 200)));
+    }
+    const end = Date.now();
+    for (const c of connections) noteAge(c, end, measureFrom, runStart);
+    const ingestCpuS = ingest.map((p, i) => cpuSeconds(p.pid) - (cpu0[i] as number));
+    const peakRss = rss.stop();
+    await producer.disconnect();
+    await watcher.disconnect();
+    const smallFresh = connections.filter((c) => c.kind === 'small' && c.worstAgeMs <= 2 * intervalMs).length;
+    return {
+      replicas,
+      catalogReplicas,
+      connections,
+      smallFresh,
+      peakRss,
+      ingestCpuS,
+      catalogRecordsPerS:
+        lastAppliedAt > firstAppliedAt ? appliedRecords / ((lastAppliedAt - firstAppliedAt) / 1000) : 0,
+      syncsApplied,
+      appliedRecords,
+      failures,
+      smallSyncMs,
+      largeSyncMs,
+      measuredMs: end - measureFrom,
+    };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await Promise.allSettled(procs.map((p) => p.stop(10_000)));
+    await admin.deleteTopics({ topics: specs.map((s) => s.name) }).catch(() => {});
+    await admin.disconnect();
+    await dropSchemasWithPrefix(prefix.replace(/[^a-z0-9_]/g, '_'), infra.DATABASE_URL).catch(() => {});
+    await okta.close();
+    await vault.close();
+  }
+}
+
+const s = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)}`);
+console.log(
+  `multi-tenant bench: ${tenants} tenants × ${smallPerTenant} small orgs per ingest replica (${small.users} users, ${small.groups} groups, ${small.apps} apps) + ${largeCount} large (${large.users}/${large.groups}/${large.apps}) in tenant 1; ` +
+    `windows ${windowMs} ms (time scale 1:${timeScale}), interval ${intervalMs / 1000} s (= 6 h scaled), run ${intervals} intervals, measured after the first; ` +
+    `per-token ceiling ${tokenShare === 'off' ? 'off' : `${tokenShare}%`}; SYNC_CONCURRENCY ${syncConcurrency}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+);
+const results: RunResult[] = [];
+for (const r of replicaSets) {
+  console.log(`\n${r} ingest replica(s):`);
+  const res = await run(r);
+  results.push(res);
+  const smallC = res.connections.filter((c) => c.kind === 'small');
+  const largeC = res.connections.filter((c) => c.kind === 'large');
+  const ages = smallC.map((c) => c.worstAgeMs);
+  const byTenant = new Map<string, FleetConnection[]>();
+  for (const c of smallC) byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), c]);
+  const tenantMedWait = [...byTenant.values()].map(
+    (cs) =>
+      percentile(
+        cs.flatMap((c) => c.waitsMs),
+        50,
+      ) ?? 0,
+  );
+  const tenantWorst = [...byTenant.values()].map((cs) => Math.max(...cs.map((c) => c.worstAgeMs)));
+  const cpuPerSync = res.ingestCpuS.reduce((a, b) => a + b, 0) / Math.max(1, res.syncsApplied);
+  const medSmallMs = percentile(res.smallSyncMs, 50) ?? 0;
+  // Real time: CPU per sync stays, sync durations grow by the time scale; 80% of one CPU, and the slots.
+  const byCpu = Math.floor((0.8 * SIX_HOURS) / 1000 / Math.max(cpuPerSync, 1e-3));
+  // A sync bound by rate limits lasts time-scale times longer in real time; one bound by the
+  // pipeline (orgs whose calls fit one window) lasts as long as measured: both are printed.
+  const bySlotsRateBound = Math.floor((syncConcurrency * SIX_HOURS) / Math.max(1, medSmallMs * timeScale));
+  const bySlotsAsMeasured = Math.floor((syncConcurrency * SIX_HOURS) / Math.max(1, medSmallMs));
+  console.log(
+    formatTable(
+      ['figure', 'value'],
+      [
+        ['small connections kept fresh (worst age ≤ 2 × interval)', `${res.smallFresh} / ${smallC.length}`],
+        ['  per ingest replica', (res.smallFresh / r).toFixed(0)],
+        [
+          'worst / median / p95 data age of small orgs (× interval)',
+          `${(Math.max(...ages) / intervalMs).toFixed(2)} / ${((percentile(ages, 50) ?? 0) / intervalMs).toFixed(2)} / ${((percentile(ages, 95) ?? 0) / intervalMs).toFixed(2)}`,
+        ],
+        [
+          'large orgs: worst data age (× interval), syncs applied',
+          largeC.map((c) => `${(c.worstAgeMs / intervalMs).toFixed(2)} (${c.applied})`).join(', ') || 'none',
+        ],
+        [
+          'per-tenant fairness: median queue wait per tenant, min / max s',
+          `${s(Math.min(...tenantMedWait))} / ${s(Math.max(...tenantMedWait))}`,
+        ],
+        [
+          'per-tenant worst data age, min / max (× interval)',
+          `${(Math.min(...tenantWorst) / intervalMs).toFixed(2)} / ${(Math.max(...tenantWorst) / intervalMs).toFixed(2)}`,
+        ],
+        [
+          'small sync duration median / p95 s (scaled)',
+          `${s(medSmallMs)} / ${s(percentile(res.smallSyncMs, 95))}`,
+        ],
+        [
+          'syncs applied; failed; records per applied sync',
+          `${res.syncsApplied}; ${res.connections.reduce((a, c) => a + c.failed, 0)}; ${(res.appliedRecords / Math.max(1, res.syncsApplied)).toFixed(0)}`,
+        ],
+        ['sync.failed reasons', [...res.failures].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'],
+        ['ingest CPU s per replica', res.ingestCpuS.map((x) => x.toFixed(0)).join(', ')],
+        ['ingest CPU s per applied sync', cpuPerSync.toFixed(2)],
+        ['peak RSS', [...res.peakRss].map(([n, b]) => `${n} ${mib(b)}`).join(', ')],
+        ['catalog apply throughput (records/s over the run)', res.catalogRecordsPerS.toFixed(0)],
+        [
+          'projection to real 6 h per replica: by CPU (80% of 1 CPU) / by slots (rate-bound / as measured)',
+          `${byCpu} / ${bySlotsRateBound} / ${bySlotsAsMeasured}`,
+        ],
+      ],
+    ),
+  );
+}
+const one = results.find((r) => r.replicas === 1);
+const four = results.find((r) => r.replicas === 4);
+if (one && four)
+  console.log(
+    `\nscaling 1 → 4 replicas (connections kept fresh): ${(four.smallFresh / Math.max(1, one.smallFresh)).toFixed(2)}×`,
+  );
+setTimeout(() => process.exit(0), 1000).unref();
