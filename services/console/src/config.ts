@@ -19,7 +19,10 @@ export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
   HOST: Type.String({ default: '127.0.0.1' }),
   LOG_LEVEL: Type.String({ default: 'info' }),
+  /** `rediss://user:password@host:port` for TLS and an ACL user, as for the services. */
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:56379' }),
+  /** PEM bundle of the CA that signed Redis's certificate (a private CA). */
+  REDIS_TLS_CA_FILE: Type.Optional(Type.String()),
   /** Sessions and login states live under this prefix. */
   REDIS_KEY_PREFIX: Type.String({ default: 'appgov:console:' }),
   ...telemetryConfigProperties(),

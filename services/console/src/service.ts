@@ -1,3 +1,4 @@
+import { redisTlsOptions } from '@appgov/config';
 import type { HttpApp, ReadinessCheck } from '@appgov/http';
 import { type Clock, createRedis, readinessPlugin, redisPlugin, systemClock } from '@appgov/service';
 import { type AppLogger, createLogger, createMetricsRegistry, type Registry } from '@appgov/telemetry';
@@ -45,7 +46,7 @@ export async function createService(
   const logger = overrides.logger ?? createLogger({ name: 'console', level: config.LOG_LEVEL });
   const registry = createMetricsRegistry('console');
   const clock = overrides.clock ?? systemClock;
-  const redis = createRedis(config.REDIS_URL, logger);
+  const redis = createRedis(config.REDIS_URL, logger, redisTlsOptions(config));
   const store = new SessionStore(redis, config.REDIS_KEY_PREFIX);
   const login = new OidcLogin(config, clock);
 
