@@ -68,28 +68,8 @@ export async function startBrowserStack(t: Teardowns, orgs: CreateOrgOptions[]):
     smtpPort: smtp.smtpPort,
     ports,
   };
-  const procs: Partial<Record<ServiceName, ServiceProcess>> = {};
-  t.teardown(async () => {
-    for (const name of [...SERVICE_NAMES].reverse()) await procs[name]?.stop();
-  });
-  for (const name of SERVICE_NAMES) {
-    const { JWT_HS256_SECRET: _hs, ...env } = serviceEnv(name, endpoints);
-    procs[name] = await startService({
-      name,
-      port: ports[name],
-      env: {
-        ...env,
-        JWT_JWKS_URL: provider.jwksUrl,
-        JWT_ISSUER: provider.issuer,
-        JWT_AUDIENCE: audience,
-        SYNC_INTERVAL_SECONDS: '3600',
-        RATE_LIMIT_PER_MINUTE: '100000',
-        LOG_LEVEL: 'warn',
-      },
-      readyTimeoutMs: 90_000,
-    });
-  }
-
+  // The console listens as soon as its port is chosen (the redirect URI names it), before the
+  // services' minutes-long start under load could let another process take the port.
   const service = await createService(
     loadConfig({
       PORT: String(consolePort),
@@ -115,5 +95,27 @@ export async function startBrowserStack(t: Teardowns, orgs: CreateOrgOptions[]):
     if (keys.length) await service.redis.del(...keys);
     await service.stop();
   });
+  const procs: Partial<Record<ServiceName, ServiceProcess>> = {};
+  t.teardown(async () => {
+    for (const name of [...SERVICE_NAMES].reverse()) await procs[name]?.stop();
+  });
+  for (const name of SERVICE_NAMES) {
+    const { JWT_HS256_SECRET: _hs, ...env } = serviceEnv(name, endpoints);
+    procs[name] = await startService({
+      name,
+      port: ports[name],
+      env: {
+        ...env,
+        JWT_JWKS_URL: provider.jwksUrl,
+        JWT_ISSUER: provider.issuer,
+        JWT_AUDIENCE: audience,
+        SYNC_INTERVAL_SECONDS: '3600',
+        RATE_LIMIT_PER_MINUTE: '100000',
+        LOG_LEVEL: 'warn',
+      },
+      readyTimeoutMs: 90_000,
+    });
+  }
+
   return { consoleUrl, okta, prefix };
 }

@@ -109,7 +109,10 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       throw new Error(`${options.name} exited before it was ready:\n${proc.output().slice(-4000)}`);
     }
     try {
-      const res = await fetch(`${url}/readyz`);
+      // Bounded: a process that accepts and never answers (another one on a reused port) must not
+      // hold this loop past its deadline.
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+      await res.body?.cancel();
       if (res.status === 200 || options.untilListening) break;
     } catch {
       // not listening yet
