@@ -4,6 +4,7 @@
 // keyboard alone, and axe plus a screenshot on every screen.
 import { generateKeyPairSync } from 'node:crypto';
 import { DEMO_PASSWORD } from '@appgov/oidc-provider';
+import { type OrgStore, ROLE_LABELS } from '@appgov/okta-simulator';
 import type { Browser, Locator, Page } from 'playwright-core';
 import t, { type Test } from 'tap';
 import { gone, launchChromium, screenshot, see, seriousViolations } from '../src/browser.js';
@@ -156,6 +157,7 @@ t.test('the console in a browser', async (t) => {
     ['Webhooks', 'webhooks'],
   ] as const) {
     await shell.open(link);
+    if (name === 'users') await usersShowRolesAndApps(page, org.store);
     if (name === 'findings') await see(page.getByRole('img', { name: /Open findings by severity/ }));
     if (name === 'recipients') {
       await page.getByLabel('Recipient email').fill(`secops@${sub}.example`);
@@ -198,6 +200,22 @@ t.test('the console in a browser', async (t) => {
   );
   t.equal(await viewerDetails.getByRole('button', { name: /Delete/ }).count(), 0, 'a viewer sees no Delete');
   await audit(viewer, 'integrations-viewer');
+
+  // A session that ended (expired with its access token, or signed out elsewhere): the next call
+  // sends the person through sign-in and back to the same screen, never a raw 401 on the page.
+  await viewer.context().clearCookies();
+  await new Shell(viewer).nav().getByRole('link', { name: 'Apps', exact: true }).click();
+  await see(viewer.getByLabel('Email'));
+  t.equal(await viewer.getByText(/401|Sign in to use the console/).count(), 0, 'no raw 401 shown');
+  await viewer.getByLabel('Email').fill(VIEWER);
+  await viewer.getByLabel('Password').fill(DEMO_PASSWORD);
+  await viewer.getByRole('button', { name: 'Sign in' }).click();
+  await see(viewer.getByRole('heading', { level: 1, name: 'Apps' }));
+  t.equal(
+    new URL(viewer.url()).pathname,
+    '/apps',
+    'an ended session signs in again and returns to the screen',
+  );
 
   // Another tenant sees none of it.
   const other = await signedIn(OTHER_ADMIN);
@@ -349,4 +367,19 @@ async function keyboardJourney(t: Test, page: Page, domain: string, token: strin
   await gone(del);
   await gone(integrations.domainRow(domain));
   t.pass('deleted with the keyboard alone');
+}
+
+/** U2: the users list gives each user's status, last login, roles and apps. */
+async function usersShowRolesAndApps(page: Page, store: OrgStore) {
+  const table = page.getByRole('table');
+  for (const header of ['Status', 'Last login', 'Roles', 'Apps']) {
+    await see(table.getByRole('columnheader', { name: header, exact: true }));
+  }
+  // A user with a directly assigned role: searched by login, its row names the role.
+  const [userId, roles] = [...store.userRoles.entries()].find(([, r]) => r.length > 0) ?? [];
+  const user = userId ? store.userById.get(userId) : undefined;
+  if (!user || !roles) throw new Error('the simulated org has no user with a role');
+  await page.getByRole('searchbox', { name: 'Search users' }).fill(user.login);
+  const row = table.getByRole('row').filter({ hasText: user.login });
+  await see(row.getByRole('cell', { name: new RegExp(ROLE_LABELS[roles[0]!.type]) }));
 }

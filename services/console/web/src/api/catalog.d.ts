@@ -479,6 +479,8 @@ export interface operations {
                             lastLogin: string | null;
                             /** Format: date-time */
                             lastUpdated: string;
+                            roles: string[];
+                            appCount: number;
                         }[];
                         nextCursor: string | null;
                     };

@@ -54,7 +54,11 @@ interface Problem {
 /** The data of a successful answer; throws ApiError otherwise (a 401 sends the person to sign in). */
 export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.error === undefined && result.response.ok) return result.data as T;
-  if (result.response.status === 401) signIn();
+  if (result.response.status === 401) {
+    // The session ended (it lasts as long as its access token): sign in again, back to this screen.
+    signIn();
+    throw new ApiError(401, 'CONSOLE_SESSION_ENDED', 'Your session has ended; signing you in again…');
+  }
   const p = (result.error ?? {}) as Problem;
   throw new ApiError(result.response.status, p.code ?? 'UNKNOWN', p.detail ?? p.title ?? '', p.errors ?? []);
 }

@@ -14,6 +14,8 @@ export function UsersPage() {
         { header: 'Name', cell: (u) => [u.firstName, u.lastName].filter(Boolean).join(' ') || '—' },
         { header: 'Status', cell: (u) => u.status },
         { header: 'Last login', cell: (u) => <Time at={u.lastLogin} /> },
+        { header: 'Roles', cell: (u) => (u.roles.length ? u.roles.join(', ') : '—') },
+        { header: 'Apps', cell: (u) => u.appCount },
       ]}
     />
   );
