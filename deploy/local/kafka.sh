@@ -18,8 +18,11 @@ ensure_jars() {
   if [ -f "$libs/.complete" ] && cmp -s "$here/kafka/pom.xml" "$libs/.complete"; then return; fi
   command -v mvn >/dev/null || apt_install maven
   log "kafka: resolving broker jars from Maven Central"
-  rm -rf "$libs" && mkdir -p "$libs"
-  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$libs" -DincludeScope=runtime
+  rm -rf "$libs" && mkdir -p "$libs" "$home"
+  # Maven's output (terminal escapes even in batch mode) goes to a log, shown only when it fails.
+  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$libs" \
+    -DincludeScope=runtime >"$home/maven.log" 2>&1 ||
+    { log "kafka: resolving the jars failed:"; tail -30 "$home/maven.log" >&2; exit 1; }
   cp "$here/kafka/pom.xml" "$libs/.complete"
 }
 
