@@ -38,6 +38,8 @@ export async function buildApp(options: AppOptions): Promise<HttpApp> {
     names: deps.cookies,
     clock: deps.clock,
     publicOrigin: new URL(deps.config.PUBLIC_URL).origin,
+    refresh: (refreshToken) => deps.login.refresh(refreshToken),
+    refreshBeforeMs: deps.config.OIDC_REFRESH_BEFORE_SECONDS * 1000,
   });
   registerAuthRoutes(app, deps);
   registerMeRoutes(app);

@@ -43,8 +43,11 @@ export const ConfigSchema = Type.Object({
   /** Allows an http:// issuer; only accepted for a loopback issuer (tests and the demo). */
   OIDC_ALLOW_HTTP: Type.Boolean({ default: false }),
 
-  /** Session lifetime; a session never outlives its access token. */
+  /** Session lifetime. With a refresh token (Okta: add offline_access to OIDC_SCOPES) the access
+   * token is refreshed within it; without one the session ends with its access token. */
   SESSION_TTL_SECONDS: Type.Integer({ default: 8 * 3600, minimum: 60 }),
+  /** Refresh the access token this many seconds before it expires. */
+  OIDC_REFRESH_BEFORE_SECONDS: Type.Integer({ default: 60, minimum: 0 }),
   /** Secure cookies; false only for an http loopback PUBLIC_URL (tests and the demo). */
   COOKIE_SECURE: Type.Boolean({ default: true }),
   COOKIE_SAMESITE: Type.Union([Type.Literal('lax'), Type.Literal('strict')], { default: 'lax' }),

@@ -106,7 +106,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<S
       client_name: 'Appgov console',
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
-      grant_types: ['authorization_code'],
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     })),
@@ -119,6 +119,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<S
       Interaction: 600,
       Session: 8 * 3600,
       Grant: 8 * 3600,
+      RefreshToken: 8 * 3600,
       AccessToken: options.accessTokenTtlSeconds ?? 3600,
     },
     scopes: ['openid', 'email', 'profile', APPGOV_SCOPE],
@@ -145,6 +146,11 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<S
       grant.addResourceScope(options.audience, APPGOV_SCOPE);
       await grant.save();
       return grant;
+    },
+    // The console refreshes the access token within its session, so a refresh token comes with
+    // every code (Okta issues one for the offline_access scope; the console asks for it there).
+    async issueRefreshToken(_ctx, client) {
+      return client.grantTypeAllowed('refresh_token');
     },
     async extraTokenClaims(_ctx, token) {
       const user = 'accountId' in token && token.accountId ? bySub.get(token.accountId) : undefined;

@@ -11,6 +11,16 @@ export interface LoginResult {
   /** Epoch ms. */
   expiresAt: number;
   idToken: string | null;
+  /** Present when the provider issues one (Okta: the offline_access scope). */
+  refreshToken: string | null;
+}
+
+/** A refreshed access token (and the rotated refresh token, when the provider rotates it). */
+export interface RefreshResult {
+  accessToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  refreshToken: string;
 }
 
 const claimText = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
@@ -119,6 +129,22 @@ export class OidcLogin {
       accessToken: tokens.access_token,
       expiresAt: this.clock.now().getTime() + expiresIn * 1000,
       idToken: tokens.id_token ?? null,
+      refreshToken: tokens.refresh_token ?? null,
+    };
+  }
+
+  /** The refresh token grant: a new access token for the same audience, before the current expires. */
+  async refresh(refreshToken: string): Promise<RefreshResult> {
+    const configuration = await this.discover();
+    const tokens = await oidc.refreshTokenGrant(
+      configuration,
+      refreshToken,
+      this.config.OIDC_RESOURCE ? { resource: this.config.OIDC_RESOURCE } : {},
+    );
+    return {
+      accessToken: tokens.access_token,
+      expiresAt: this.clock.now().getTime() + (tokens.expiresIn() ?? 300) * 1000,
+      refreshToken: tokens.refresh_token ?? refreshToken,
     };
   }
 

@@ -14,8 +14,13 @@ export interface SessionUser {
 export interface Session {
   user: SessionUser;
   accessToken: string;
-  /** Epoch ms; the session ends with it. */
+  /** Epoch ms; the session ends then (with the access token when there is no refresh token). */
   expiresAt: number;
+  /** Epoch ms when the access token expires; refreshed before then when a refresh token is held.
+   * Absent in sessions stored before refresh existed: expiresAt stands for it. */
+  accessTokenExpiresAt?: number;
+  /** Exchanged for a new access token before the current one expires (never leaves the server). */
+  refreshToken?: string | null;
   /** For RP-initiated logout (`id_token_hint`). */
   idToken: string | null;
   csrfToken: string;
@@ -50,6 +55,11 @@ export class SessionStore {
     const id = randomToken();
     await this.redis.set(this.sessionKey(id), JSON.stringify(session), 'PX', Math.max(1, Math.floor(ttlMs)));
     return id;
+  }
+
+  /** Replaces a session's content (after a token refresh), keeping it until `ttlMs` from now. */
+  async update(id: string, session: Session, ttlMs: number): Promise<void> {
+    await this.redis.set(this.sessionKey(id), JSON.stringify(session), 'PX', Math.max(1, Math.floor(ttlMs)));
   }
 
   async get(id: string): Promise<Session | null> {

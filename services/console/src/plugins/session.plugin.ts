@@ -21,6 +21,12 @@ export interface SessionPluginOptions {
   clock: Clock;
   /** The console's public origin: a state-changing call from another Origin is refused. */
   publicOrigin: string;
+  /** Exchanges a refresh token for a new access token (OidcLogin.refresh). */
+  refresh: (
+    refreshToken: string,
+  ) => Promise<{ accessToken: string; expiresAt: number; refreshToken: string }>;
+  /** Refresh this long before the access token expires. */
+  refreshBeforeMs: number;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -43,7 +49,36 @@ export function requireSession(request: FastifyRequest): Session {
  * (the SPA reads it from the CSRF cookie or `/api/me`), and a browser-sent Origin must be ours.
  */
 export const sessionPlugin = fp<SessionPluginOptions>(
-  async (app: FastifyInstance, { store, names, clock, publicOrigin }) => {
+  async (app: FastifyInstance, { store, names, clock, publicOrigin, refresh, refreshBeforeMs }) => {
+    /** The session with a fresh access token, or null when it ended (expired and not refreshable). */
+    const current = async (
+      id: string,
+      session: Session,
+      request: FastifyRequest,
+    ): Promise<Session | null> => {
+      const now = clock.now().getTime();
+      if (session.expiresAt <= now) return null;
+      const tokenExpiresAt = session.accessTokenExpiresAt ?? session.expiresAt;
+      if (tokenExpiresAt - now > refreshBeforeMs) return session;
+      if (!session.refreshToken) return tokenExpiresAt > now ? session : null;
+      try {
+        const fresh = await refresh(session.refreshToken);
+        const next: Session = {
+          ...session,
+          accessToken: fresh.accessToken,
+          accessTokenExpiresAt: fresh.expiresAt,
+          refreshToken: fresh.refreshToken,
+        };
+        await store.update(id, next, session.expiresAt - now);
+        return next;
+      } catch (err) {
+        // Another request may have rotated the token first; the current one serves until it expires.
+        request.log.warn({ err: { message: (err as Error).message } }, 'access token refresh failed');
+        const again = await store.get(id);
+        if (again && (again.accessTokenExpiresAt ?? again.expiresAt) > now) return again;
+        return null;
+      }
+    };
     await app.register(cookie);
     app.decorateRequest('session', null);
     app.decorateRequest('sessionId', null);
@@ -52,9 +87,10 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       if (!path.startsWith('/api/') && !path.startsWith('/auth/')) return;
       const id = request.cookies[names.session];
       if (!id) return;
-      const session = await store.get(id);
-      if (!session) return;
-      if (session.expiresAt <= clock.now().getTime()) {
+      const stored = await store.get(id);
+      if (!stored) return;
+      const session = await current(id, stored, request);
+      if (!session) {
         await store.destroy(id);
         return;
       }

@@ -67,10 +67,21 @@ export function registerAuthRoutes(app: HttpApp, deps: RouteDeps): void {
       if (!pending) throw new UnauthorizedError('CONSOLE_LOGIN_EXPIRED', 'The sign-in expired; start again.');
       const result = await login.finish(new URL(request.url, config.PUBLIC_URL), state, pending);
       const now = clock.now().getTime();
-      const expiresAt = Math.min(result.expiresAt, now + config.SESSION_TTL_SECONDS * 1000);
+      // With a refresh token the session lasts SESSION_TTL_SECONDS (its access token is refreshed);
+      // without one it ends with the access token.
+      const sessionEnd = now + config.SESSION_TTL_SECONDS * 1000;
+      const expiresAt = result.refreshToken ? sessionEnd : Math.min(result.expiresAt, sessionEnd);
       const csrfToken = randomToken();
       const id = await store.create(
-        { user: result.user, accessToken: result.accessToken, expiresAt, idToken: result.idToken, csrfToken },
+        {
+          user: result.user,
+          accessToken: result.accessToken,
+          accessTokenExpiresAt: result.expiresAt,
+          refreshToken: result.refreshToken,
+          expiresAt,
+          idToken: result.idToken,
+          csrfToken,
+        },
         expiresAt - now,
       );
       if (request.sessionId) await store.destroy(request.sessionId); // no session fixation
