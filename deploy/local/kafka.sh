@@ -46,7 +46,10 @@ listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.p
 listener.name.sasl_ssl.ssl.keystore.type=PKCS12
 listener.name.sasl_ssl.ssl.keystore.location=$APPGOV_TLS_DIR/server.p12
 listener.name.sasl_ssl.ssl.keystore.password=$APPGOV_TLS_STORE_PASSWORD
-listener.name.sasl_ssl.ssl.client.auth=none
+# A client certificate is optional (SASL authenticates) but, when presented, must chain to the CA.
+listener.name.sasl_ssl.ssl.client.auth=requested
+listener.name.sasl_ssl.ssl.truststore.type=PEM
+listener.name.sasl_ssl.ssl.truststore.location=$APPGOV_CA_FILE
 log.dirs=$home/data
 num.partitions=3
 auto.create.topics.enable=true
@@ -87,9 +90,10 @@ add_scram_user() {
   done
 }
 start() {
-  # A broker of ours started before the SASL_SSL listener existed is restarted with it once.
-  if running && ! grep -q '^listener.name.sasl_ssl' "$home/server.properties" 2>/dev/null; then
-    log "kafka: restarting to add the SASL_SSL listener on $KAFKA_SASL_PORT"
+  # A broker of ours started before the SASL_SSL listener (or its client-certificate check) existed
+  # is restarted with it once.
+  if running && ! grep -q '^listener.name.sasl_ssl.ssl.client.auth=requested' "$home/server.properties" 2>/dev/null; then
+    log "kafka: restarting to configure the SASL_SSL listener on $KAFKA_SASL_PORT"
     stop
   fi
   # Any broker already on the port (ours, or one started from another checkout) is reused.

@@ -2,8 +2,9 @@
 // scripts' private CA works through createKafkaFromEnv; plaintext, a wrong password and an untrusted
 // CA are refused.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { topicSpecs } from '@appgov/contracts';
@@ -113,4 +114,42 @@ t.test('the create-topics command reaches the SASL_SSL listener with the service
   t.same(listed.sort(), [...expected].sort(), 'every contract topic exists under the prefix');
   t.match(stdout, /^created: /, 'the command says what it created');
   t.notMatch(stdout, new RegExp(String(s.KAFKA_SASL_PASSWORD)), 'the password is not printed');
+});
+
+t.test('a client certificate from the CA is accepted; one from another CA is refused', async (t) => {
+  const tlsDir = dirname(caFile);
+  const withCert = (cert: string, key: string) =>
+    createKafkaFromEnv(
+      { ...secured('scram-sha-512'), KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key },
+      { clientId: unique('mtls'), logLevel: logLevel.NOTHING, config: quick },
+    ).admin();
+  // The scripts' certificate carries clientAuth too (deploy/local/tls.sh).
+  const trusted = withCert(join(tlsDir, 'server.pem'), join(tlsDir, 'server.key'));
+  await trusted.connect();
+  t.teardown(() => trusted.disconnect());
+  t.ok((await trusted.describeCluster()).brokers.length > 0, 'the CA-signed client certificate is accepted');
+
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-stranger-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=stranger',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+  ]);
+  const stranger = withCert(join(dir, 'cert.pem'), join(dir, 'key.pem'));
+  await t.rejects(
+    stranger.connect().then(() => stranger.describeCluster()),
+    'a certificate from another CA is refused by the broker',
+  );
+  await stranger.disconnect();
 });
