@@ -24,7 +24,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's Okta connections (C5, C6, C7) */
+        /** The tenant's Okta connections, oldest first, a page at a time (C5, C6, C7) */
         get: operations["getIntegrationsOktaConnections"];
         put?: never;
         /** Connect an Okta org: normalise the domain, validate the token, store it in Vault, request the first sync (C1-C4) */
@@ -311,7 +311,11 @@ export interface operations {
     };
     getIntegrationsOktaConnections: {
         parameters: {
-            query?: never;
+            query: {
+                limit: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -388,6 +392,7 @@ export interface operations {
                             /** @description The connection's own share of each Okta rate-limit bucket; null: the deployment's default */
                             rateLimitShare: number | null;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -1484,6 +1489,8 @@ export interface operations {
         parameters: {
             query: {
                 limit: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -1519,6 +1526,7 @@ export interface operations {
                             errorCode: string | null;
                             errorMessage: string | null;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -1935,6 +1943,8 @@ export interface operations {
                 tenant?: string;
                 status?: "in_progress" | "success" | "error";
                 limit: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1978,6 +1988,7 @@ export interface operations {
                             } | null;
                             nextSyncAt: string | null;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -2050,6 +2061,8 @@ export interface operations {
         parameters: {
             query: {
                 limit: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -2085,6 +2098,7 @@ export interface operations {
                             errorCode: string | null;
                             errorMessage: string | null;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List subscribed recipients */
+        /** List subscribed recipients, oldest first, a page at a time */
         get: operations["getNotificationsRecipients"];
         put?: never;
         /** Subscribe an email address */
@@ -60,7 +60,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /v1/notifications/webhooks */
+        /** List webhooks, oldest first, a page at a time */
         get: operations["getNotificationsWebhooks"];
         put?: never;
         /** Create a webhook; the response carries the signing secret, shown only this once (it is kept in Vault) */
@@ -140,7 +140,11 @@ export type $defs = Record<string, never>;
 export interface operations {
     getNotificationsRecipients: {
         parameters: {
-            query?: never;
+            query: {
+                limit: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -159,6 +163,7 @@ export interface operations {
                             email: string;
                             createdAt: string;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -650,7 +655,11 @@ export interface operations {
     };
     getNotificationsWebhooks: {
         parameters: {
-            query?: never;
+            query: {
+                limit: number;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -676,6 +685,7 @@ export interface operations {
                             createdAt: string;
                             updatedAt: string;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -28,7 +28,11 @@ const busy = (items: Connection[] | undefined) =>
 export function useConnections() {
   return useQuery({
     queryKey: keys.connections,
-    queryFn: async () => unwrap(await connectionApi.GET('/v1/integrations/okta/connections')).items,
+    queryFn: async () =>
+      unwrap(
+        // One page holds them all: the per-tenant quota (CONNECTIONS_PER_TENANT_MAX) is 100 by default.
+        await connectionApi.GET('/v1/integrations/okta/connections', { params: { query: { limit: 200 } } }),
+      ).items,
     refetchInterval: (q) => (busy(q.state.data) ? 1_000 : 10_000),
   });
 }

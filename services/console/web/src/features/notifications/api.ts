@@ -9,7 +9,9 @@ export type WebhookBody = NonNullable<
 export function useRecipients() {
   return useQuery({
     queryKey: ['notifications', 'recipients'],
-    queryFn: async () => unwrap(await notificationApi.GET('/v1/notifications/recipients')).items,
+    queryFn: async () =>
+      unwrap(await notificationApi.GET('/v1/notifications/recipients', { params: { query: { limit: 200 } } }))
+        .items,
   });
 }
 
@@ -34,7 +36,9 @@ export function useRemoveRecipient() {
 export function useWebhooks() {
   return useQuery({
     queryKey: ['notifications', 'webhooks'],
-    queryFn: async () => unwrap(await notificationApi.GET('/v1/notifications/webhooks')).items,
+    queryFn: async () =>
+      unwrap(await notificationApi.GET('/v1/notifications/webhooks', { params: { query: { limit: 200 } } }))
+        .items,
   });
 }
 
