@@ -87,7 +87,7 @@ t.test('console: OIDC sign-in, session, forwarding, CSRF, logout', async (t) => 
   await t.test('forwarded calls carry the user access token; the service verifies it (JWKS)', async (t) => {
     const list = await admin.browser.fetch(`${consoleUrl}/api/connection/v1/integrations/okta/connections`);
     t.equal(list.status, 200, 'connection-service accepted the RS256 token');
-    t.same(await body(list), { items: [] });
+    t.same(await body(list), { items: [], nextCursor: null });
     const providers = await admin.browser.fetch(`${consoleUrl}/api/connection/v1/integrations/providers`);
     t.equal(providers.status, 200);
     t.equal((await body(providers)).items[0].provider, 'okta');
