@@ -28,8 +28,12 @@ t.test("tenant B's abuse leaves tenant A's sync, breaker and webhook unchanged",
   const stack = await startLocalStack(t, {
     prefix,
     orgs: [
-      { domain: domainA, size: 'tiny', seed: 21 },
-      { domain: domainB, size: 'tiny', seed: 22 },
+      // A syncs three times within one rate-limit window (initial, quiet, under abuse): at the
+      // Workforce apps limit (100 a minute, half of it Appgov's) the third waits for the window's
+      // reset, ~10 s that are A's own budget and would hide what B's abuse does. A larger apps
+      // limit keeps the measured syncs free of A's own waits.
+      { domain: domainA, size: 'tiny', seed: 21, rateLimits: { limits: { apps: 1000 } } },
+      { domain: domainB, size: 'tiny', seed: 22, rateLimits: { limits: { apps: 1000 } } },
     ],
     // The abuse must reach the validation and webhook paths, not stop at the per-tenant API limit.
     env: { RATE_LIMIT_PER_MINUTE: '1000000' },
