@@ -20,6 +20,7 @@ install: tools
 
 build: install
 	@pnpm exec tsc -b
+	@bash scripts/build-web.sh
 
 lint: install
 	@pnpm exec biome check . --diagnostic-level=error

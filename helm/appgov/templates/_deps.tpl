@@ -17,30 +17,41 @@ The TLS files as a YAML list of {env, secret, key, path}: which Secret key lands
 {{- fail "kafka.tls.caSecret / clientCertSecret are set but kafka.tls.enabled is false: set kafka.tls.enabled: true" }}
 {{- end }}
 {{- with $k.caSecret.name }}
-{{- $files = append $files (dict "env" "KAFKA_SSL_CA_FILE" "secret" . "key" $k.caSecret.key "path" "kafka/ca.crt") }}
+{{- $files = append $files (dict "env" "KAFKA_SSL_CA_FILE" "secret" . "key" $k.caSecret.key "path" "kafka/ca.crt" "dep" "kafka") }}
 {{- end }}
 {{- with $k.clientCertSecret.name }}
-{{- $files = append $files (dict "env" "KAFKA_SSL_CERT_FILE" "secret" . "key" $k.clientCertSecret.certKey "path" "kafka/tls.crt") }}
-{{- $files = append $files (dict "env" "KAFKA_SSL_KEY_FILE" "secret" . "key" $k.clientCertSecret.keyKey "path" "kafka/tls.key") }}
+{{- $files = append $files (dict "env" "KAFKA_SSL_CERT_FILE" "secret" . "key" $k.clientCertSecret.certKey "path" "kafka/tls.crt" "dep" "kafka") }}
+{{- $files = append $files (dict "env" "KAFKA_SSL_KEY_FILE" "secret" . "key" $k.clientCertSecret.keyKey "path" "kafka/tls.key" "dep" "kafka") }}
 {{- end }}
 {{- with .Values.postgres.tls.caSecret.name }}
-{{- $files = append $files (dict "env" "DATABASE_SSL_CA_FILE" "secret" . "key" $.Values.postgres.tls.caSecret.key "path" "postgres/ca.crt") }}
+{{- $files = append $files (dict "env" "DATABASE_SSL_CA_FILE" "secret" . "key" $.Values.postgres.tls.caSecret.key "path" "postgres/ca.crt" "dep" "postgres") }}
 {{- end }}
 {{- with .Values.redis.tls.caSecret.name }}
-{{- $files = append $files (dict "env" "REDIS_TLS_CA_FILE" "secret" . "key" $.Values.redis.tls.caSecret.key "path" "redis/ca.crt") }}
+{{- $files = append $files (dict "env" "REDIS_TLS_CA_FILE" "secret" . "key" $.Values.redis.tls.caSecret.key "path" "redis/ca.crt" "dep" "redis") }}
 {{- end }}
 {{- with .Values.vault.caSecret.name }}
-{{- $files = append $files (dict "env" "VAULT_CACERT" "secret" . "key" $.Values.vault.caSecret.key "path" "vault/ca.crt" "vaultOnly" true) }}
+{{- $files = append $files (dict "env" "VAULT_CACERT" "secret" . "key" $.Values.vault.caSecret.key "path" "vault/ca.crt" "dep" "vault") }}
 {{- end }}
 {{- toYaml $files }}
 {{- end }}
 
-{{/* The TLS files one service uses (Vault's CA only where the service uses Vault). (dict root svc) */}}
-{{- define "appgov.svcTlsFiles" -}}
+{{/*
+The dependencies one service talks to, a YAML list: the four services Kafka, PostgreSQL and Redis
+(Vault where enabled); the console only Redis (its sessions). (dict root svc)
+*/}}
+{{- define "appgov.svcDeps" -}}
 {{- $v := index .root.Values .svc }}
+{{- $deps := ternary (list "redis") (list "kafka" "postgres" "redis") (eq .svc "console") }}
+{{- if $v.vault.enabled }}{{ $deps = append $deps "vault" }}{{ end }}
+{{- toYaml $deps }}
+{{- end }}
+
+{{/* The TLS files one service uses: those of its dependencies. (dict root svc) */}}
+{{- define "appgov.svcTlsFiles" -}}
+{{- $deps := include "appgov.svcDeps" . | fromYamlArray }}
 {{- $out := list }}
 {{- range include "appgov.tlsFiles" .root | fromYamlArray }}
-{{- if or (not .vaultOnly) $v.vault.enabled }}{{ $out = append $out . }}{{ end }}
+{{- if has .dep $deps }}{{ $out = append $out . }}{{ end }}
 {{- end }}
 {{- toYaml $out }}
 {{- end }}
@@ -80,14 +91,15 @@ paths, Kafka TLS/SASL and topic management, MIGRATE_ON_START.
 {{- $root := .root }}
 {{- $v := index $root.Values .svc }}
 {{- $k := $root.Values.kafka }}
-{{- $env := dict
-  "KAFKA_SSL" (toString $k.tls.enabled)
-  "KAFKA_MANAGE_TOPICS" (toString $k.manageTopics)
-  "MIGRATE_ON_START" (toString $v.migration.onStart)
-}}
+{{- $deps := include "appgov.svcDeps" . | fromYamlArray }}
+{{- $env := dict }}
+{{- if has "postgres" $deps }}{{ $_ := set $env "MIGRATE_ON_START" (toString $v.migration.onStart) }}{{ end }}
 {{- range include "appgov.svcTlsFiles" . | fromYamlArray }}
 {{- $_ := set $env .env (printf "%s/%s" (include "appgov.tlsDir" $) .path) }}
 {{- end }}
+{{- if has "kafka" $deps }}
+{{- $_ := set $env "KAFKA_SSL" (toString $k.tls.enabled) }}
+{{- $_ := set $env "KAFKA_MANAGE_TOPICS" (toString $k.manageTopics) }}
 {{- with $k.sasl.mechanism }}
 {{- if and (eq . "plain") (not $k.tls.enabled) }}
 {{- fail "kafka.sasl.mechanism plain sends the password in clear text: set kafka.tls.enabled: true (SASL_SSL)" }}
@@ -99,6 +111,7 @@ paths, Kafka TLS/SASL and topic management, MIGRATE_ON_START.
 {{- if and $k.strimziTopics.enabled $k.manageTopics }}
 {{- fail "kafka.strimziTopics.enabled renders the topics for the Topic Operator: set kafka.manageTopics: false so that the services do not create them too" }}
 {{- end }}
+{{- end }}
 {{- toYaml $env }}
 {{- end }}
 
@@ -106,7 +119,7 @@ paths, Kafka TLS/SASL and topic management, MIGRATE_ON_START.
 {{- define "appgov.secretEnv" -}}
 {{- $root := .root }}
 {{- $sasl := $root.Values.kafka.sasl }}
-{{- if $sasl.mechanism }}
+{{- if and $sasl.mechanism (has "kafka" (include "appgov.svcDeps" . | fromYamlArray)) }}
 - name: KAFKA_SASL_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -178,8 +191,15 @@ that tells nothing (an external DNS name) leaves the peers open: any address on 
 {{- $root := .root }}
 {{- $v := index $root.Values .svc }}
 {{- $np := $root.Values.networkPolicy }}
-{{- include "appgov.egressRule" (dict "endpoints" $root.Values.kafka.brokers "cidrs" $root.Values.kafka.cidrs) }}
+{{- $deps := include "appgov.svcDeps" . | fromYamlArray }}
+{{- if has "kafka" $deps }}
+{{ include "appgov.egressRule" (dict "endpoints" $root.Values.kafka.brokers "cidrs" $root.Values.kafka.cidrs) }}
+{{- end }}
+{{- if eq .svc "console" }}
+{{ include "appgov.consoleEgress" . }}
+{{- end }}
 {{- range $dep := list "postgres" "redis" }}
+{{- if has $dep $deps }}
 {{- $d := index $root.Values $dep }}
 {{- if $d.endpoint }}
 {{ include "appgov.egressRule" (dict "endpoints" (list $d.endpoint) "cidrs" $d.cidrs) }}
@@ -187,10 +207,29 @@ that tells nothing (an external DNS name) leaves the peers open: any address on 
 {{- fail (printf "%s.endpoint is required while networkPolicy.enabled: the host:port of the services' %s (the NetworkPolicy allows egress there), or list the rules yourself in networkPolicy.dependencyEgress, or set networkPolicy.enabled: false" $dep (ternary "DATABASE_URL" "REDIS_URL" (eq $dep "postgres"))) }}
 {{- end }}
 {{- end }}
+{{- end }}
 {{- if $v.vault.enabled }}
 {{ include "appgov.egressRule" (dict "endpoints" (list $root.Values.vault.addr) "cidrs" $root.Values.vault.cidrs) }}
 {{- end }}
 {{- with (default $root.Values.telemetry.otlpEndpoint $root.Values.telemetry.otlpTracesEndpoint) }}
 {{ include "appgov.egressRule" (dict "endpoints" (list .) "cidrs" (list)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The console's own egress: this release's services (their "http" port) and the identity provider,
+derived from OIDC_ISSUER_URL (an external name: port 443 of any address). (dict root svc)
+*/}}
+{{- define "appgov.consoleEgress" -}}
+- to:
+    - podSelector:
+        matchLabels:
+          app.kubernetes.io/name: {{ include "appgov.name" .root }}
+          app.kubernetes.io/instance: {{ .root.Release.Name }}
+  ports:
+    - port: http
+      protocol: TCP
+{{- with get (index .root.Values .svc).env "OIDC_ISSUER_URL" }}
+{{ include "appgov.egressRule" (dict "endpoints" (list .) "cidrs" (index $.root.Values $.svc).networkPolicy.issuerCidrs) }}
 {{- end }}
 {{- end }}

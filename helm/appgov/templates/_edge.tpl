@@ -105,7 +105,7 @@ spec:
           protocol: TCP
     {{- /* Kafka, PostgreSQL, Redis, Vault, the OTLP collector: derived from their endpoints,
     plus what the operator lists. */}}
-    {{- include "appgov.dependencyEgress" . | nindent 4 }}
+    {{- include "appgov.dependencyEgress" . | trim | nindent 4 }}
     {{- with $np.dependencyEgress }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

@@ -8,11 +8,21 @@ import type { FastifyRequest } from 'fastify';
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const MAX_DEPTH = 32;
 
-function hasNul(value: unknown, depth: number): boolean {
+/** What JSON.parse makes: arrays and plain objects. A stream or Buffer body (a route that forwards
+ * or reads the raw request) is not JSON and is not walked: its object graph is cyclic and huge. */
+function isJsonContainer(value: object): boolean {
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function hasNul(value: unknown, depth: number, seen = new Set<object>()): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return false;
+  if (!isJsonContainer(value) || seen.has(value)) return false;
+  seen.add(value);
   for (const [k, v] of Object.entries(value)) {
-    if (k.includes('\u0000') || hasNul(v, depth + 1)) return true;
+    if (k.includes('\u0000') || hasNul(v, depth + 1, seen)) return true;
   }
   return false;
 }

@@ -177,6 +177,7 @@ export async function createService(
             'sync.started': (event) => handleSyncStatus({ db, logger }, event),
             'sync.completed': (event) => handleSyncStatus({ db, logger }, event),
             'sync.failed': (event) => handleSyncStatus({ db, logger }, event),
+            'catalog.applied': (event) => handleSyncStatus({ db, logger }, event),
           },
         });
       }

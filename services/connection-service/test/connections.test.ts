@@ -203,6 +203,15 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
       await handle(deps, completed); // duplicate
       await handle(deps, started); // late started
       v = await view();
+      // C6: ingest finished, the catalog has not applied it yet: not completed.
+      t.equal(v.status, 'in_progress', 'ingest done, catalog not yet: still in progress');
+      t.equal(v.currentSync?.syncId, s1, 'still the current sync');
+      t.equal(v.lastSynced.at, null, 'not synced yet');
+      const applied = (syncId: string, s: number) =>
+        ev('catalog.applied', { syncId, counts: { users: 10 }, appliedAt: at(s) });
+      await handle(deps, applied(s1, 32));
+      await handle(deps, applied(s1, 32)); // duplicate
+      v = await view();
       t.equal(v.status, 'success');
       t.equal(v.currentSync, null);
       t.same(v.lastSynced, { at: at(31), durationMs: 30_000 });
@@ -263,6 +272,10 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
         }),
       );
       await handle(deps, ev('sync.started', { syncId: s4, trigger: 'manual', startedAt: at(7202) }));
+      v = await view();
+      t.equal(v.status, 'error', 'a re-sync ingest finished keeps the status until the catalog applied it');
+      t.equal(v.currentSync?.syncId, s4, 'and stays the current sync');
+      await handle(deps, applied(s4, 7263));
       v = await view();
       t.equal(v.status, 'success');
       t.equal(v.currentSync, null);
@@ -350,6 +363,18 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
             warnings: [],
             skippedDatasets: [],
           },
+        },
+        {
+          id: randomUUID(),
+          source: '/appgov/catalog-service',
+          type: 'catalog.applied',
+          specversion: '1.0',
+          time: iso,
+          datacontenttype: 'application/json',
+          dataschema: 'urn:appgov:event:catalog.applied:v1',
+          tenantid: h.tenantA,
+          connectionid: acmeId,
+          data: { syncId: current, counts: {}, appliedAt: iso },
         },
       ],
       { key: acmeId },
@@ -585,6 +610,18 @@ t.test('connection-service against Postgres, Kafka, Redis and the simulators', a
         warnings: [],
         skippedDatasets: [],
       },
+    } as never);
+    await handle({ db: h.rt.db, logger: h.rt.logger }, {
+      id: randomUUID(),
+      source: '/appgov/catalog-service',
+      type: 'catalog.applied',
+      specversion: '1.0',
+      time: iso,
+      datacontenttype: 'application/json',
+      dataschema: 'urn:appgov:event:catalog.applied:v1',
+      tenantid: h.tenantA,
+      connectionid: conn.id,
+      data: { syncId: conn.currentSync.syncId, counts: {}, appliedAt: iso },
     } as never);
     const send = (key?: string) =>
       h.rt.app.inject({

@@ -53,7 +53,7 @@ t.test(
     t.equal(settings.statusCode, 200, settings.body);
 
     const created = events.created(tenant, connectionId, domain, admin);
-    const first = events.completed(tenant, connectionId);
+    const first = events.applied(tenant, connectionId);
     await ts.publish([created, first]);
     await waitFor(() => smtp.mails.length >= 2, { description: 'ready emails' });
     const ready = smtp.mails.slice(0, 2);
@@ -73,7 +73,7 @@ t.test(
       t.match(mail.decoded, /Content-Type: text\/html/, 'html part');
     }
 
-    const second = events.completed(tenant, connectionId);
+    const second = events.applied(tenant, connectionId);
     await ts.publish([second]);
     await waitProcessed(ts, [second.id]);
 
@@ -89,7 +89,7 @@ t.test(
     await ts.publish([fail2, cancelled]);
     await waitProcessed(ts, [fail2.id, cancelled.id]);
 
-    const recovered = events.completed(tenant, connectionId);
+    const recovered = events.applied(tenant, connectionId);
     await ts.publish([recovered]);
     await waitFor(() => smtp.mails.length >= 6, { description: 'recovery emails' });
     t.ok(
@@ -103,7 +103,7 @@ t.test(
       schema: ts.config.DB_SCHEMA,
       topicPrefix: ts.config.KAFKA_TOPIC_PREFIX,
     });
-    const later = events.completed(tenant, connectionId);
+    const later = events.applied(tenant, connectionId);
     await ts.publish([later]);
     await waitProcessed(ts, [later.id]);
     // The replaying group read every message from the beginning: 7 originals, 6 duplicates, 1 more.
@@ -147,7 +147,7 @@ t.test('a first success that overtakes connection.created is emailed once the ad
   const tenant = uniqueName('tenant');
   const connectionId = randomUUID();
   const domain = 'early-bird.okta.com';
-  const completed = events.completed(tenant, connectionId);
+  const completed = events.applied(tenant, connectionId);
   await ts.publish([completed]);
   await waitProcessed(ts, [completed.id]);
   t.equal(smtp.mails.length, 0);
@@ -156,3 +156,24 @@ t.test('a first success that overtakes connection.created is emailed once the ad
   t.same(smtp.mails[0]?.to, ['owner@customer.example']);
   t.match(smtp.mails[0]?.subject, domain);
 });
+
+t.test(
+  'N1 regression: ingest finishing a sync (sync.completed) sends no ready email; the catalog applying it does',
+  async (t) => {
+    const smtp = await startSmtp(t);
+    const ts = await startService(t, smtp);
+    const tenant = uniqueName('tenant');
+    const connectionId = randomUUID();
+    const domain = `${uniqueName('applied').replace(/_/g, '-')}.okta.com`;
+    const syncId = randomUUID();
+    const created = events.created(tenant, connectionId, domain, 'owner@customer.example');
+    const pulled = events.completed(tenant, connectionId, syncId);
+    await ts.publish([created, pulled]);
+    await waitProcessed(ts, [created.id, pulled.id]);
+    const queued = await ts.service.db.selectFrom('email_queue').select('kind').execute();
+    t.same(queued, [], 'nothing queued while the catalog has not applied the sync');
+    await ts.publish([events.applied(tenant, connectionId, syncId)]);
+    await waitFor(() => smtp.mails.length >= 1, { description: 'ready email after catalog.applied' });
+    t.match(smtp.mails[0]?.subject, domain);
+  },
+);

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { topicSpecs } from '@appgov/contracts';
 import {
+  type DeployableName,
   freeServicePorts,
   SERVICE_NAMES,
-  type ServiceName,
   type ServiceProcess,
   serviceEnv,
   startService,
@@ -182,7 +182,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const failedStart = starts.find((r) => r.status === 'rejected');
     if (failedStart) throw failedStart.reason;
     const services = starts.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
-    const byName = new Map<ServiceName, ServiceProcess>(services.map((s) => [s.name, s]));
+    const byName = new Map<DeployableName, ServiceProcess>(services.map((s) => [s.name, s]));
     log(`services ready: ${services.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
 
     // Watch sync-status for sync.completed / catalog.applied / sync.failed.

@@ -1,29 +1,40 @@
 #!/usr/bin/env node
-// `make demo`: starts the simulators, an SMTP catcher and the four services as separate processes,
-// connects a demo Okta org through the public API, waits for the first sync and prints where to
-// look. A second run reuses what is running; `demo.js down` stops it all.
+// `make demo`: starts the simulators, an SMTP catcher, the OpenID provider, the four services and the
+// console as separate processes, prints the console's URL and a demo login, signs the demo admin in
+// through the console, connects a demo Okta org through it, waits for the first sync and prints where
+// to look. A second run reuses what is running; `demo.js down` stops it all.
+// DEMO_PORT_OFFSET shifts every port, DEMO_STATE_DIR moves .local/demo and DEMO_PREFIX prefixes the
+// schemas, topics and Redis keys (a second demo beside one).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mintJwt } from '@appgov/testing';
+import { type Browser, DEMO_PASSWORD, DEMO_USERS, signInThroughConsole } from '@appgov/oidc-provider';
 import { repoRoot, SERVICE_NAMES, type ServiceName, startService } from './service-process.js';
 import { serviceEnv } from './stack-env.js';
 
-const stateDir = join(repoRoot, '.local', 'demo');
+const stateDir = process.env.DEMO_STATE_DIR ?? join(repoRoot, '.local', 'demo');
 const pidFile = join(stateDir, 'pids.json');
 const secretsFile = join(stateDir, 'secrets.json');
 const DOMAIN = 'demo.okta.com';
+const offset = Number(process.env.DEMO_PORT_OFFSET ?? 0);
 const PORTS: Record<ServiceName, number> = {
-  'connection-service': 8081,
-  'ingest-service': 8082,
-  'catalog-service': 8083,
-  'notification-service': 8084,
+  'connection-service': 8081 + offset,
+  'ingest-service': 8082 + offset,
+  'catalog-service': 8083 + offset,
+  'notification-service': 8084 + offset,
 };
-const OKTA_PORT = 7070;
-const VAULT_PORT = 8200;
-const SMTP_PORT = 2525;
-const MAIL_HTTP_PORT = 8025;
+const OKTA_PORT = 7070 + offset;
+const VAULT_PORT = 8200 + offset;
+const SMTP_PORT = 2525 + offset;
+const MAIL_HTTP_PORT = 8025 + offset;
+const CONSOLE_PORT = 8080 + offset;
+const OIDC_PORT = 8090 + offset;
+const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
+const ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
+/** The services' audience: the resource indicator the console asks access tokens for. */
+const AUDIENCE = 'https://appgov.local/api';
+const CLIENT_ID = 'appgov-console';
 
 type Pids = Record<string, number>;
 
@@ -39,20 +50,34 @@ const readPids = (): Pids => (existsSync(pidFile) ? (JSON.parse(readFileSync(pid
 const savePids = (pids: Pids) => writeFileSync(pidFile, JSON.stringify(pids, null, 2));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function loadSecrets(): { oktaToken: string; vaultToken: string } {
-  if (existsSync(secretsFile)) return JSON.parse(readFileSync(secretsFile, 'utf8'));
+interface DemoSecrets {
+  oktaToken: string;
+  vaultToken: string;
+  oidcClientSecret: string;
+}
+
+function loadSecrets(): DemoSecrets {
+  const kept: Partial<DemoSecrets> = existsSync(secretsFile)
+    ? JSON.parse(readFileSync(secretsFile, 'utf8'))
+    : {};
   // Generated per machine and kept out of every log: the demo shows the product, not the secrets.
-  const s = {
-    oktaToken: `00${randomBytes(20).toString('base64url')}`,
-    vaultToken: `hvs.${randomBytes(12).toString('hex')}`,
+  const s: DemoSecrets = {
+    oktaToken: kept.oktaToken ?? `00${randomBytes(20).toString('base64url')}`,
+    vaultToken: kept.vaultToken ?? `hvs.${randomBytes(12).toString('hex')}`,
+    oidcClientSecret: kept.oidcClientSecret ?? randomBytes(24).toString('base64url'),
   };
   writeFileSync(secretsFile, JSON.stringify(s), { mode: 0o600 });
   return s;
 }
 
-function spawnDetached(name: string, cwd: string, args: string[]): number {
+function spawnDetached(name: string, cwd: string, args: string[], env: Record<string, string> = {}): number {
   const log = openSync(join(stateDir, 'logs', `${name}.log`), 'a');
-  const child = spawn(process.execPath, args, { cwd, detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...env },
+  });
   child.unref();
   return child.pid ?? -1;
 }
@@ -128,8 +153,33 @@ async function up(): Promise<void> {
       ]),
     `http://127.0.0.1:${MAIL_HTTP_PORT}/messages`,
   );
+  await ensure(
+    'oidc-provider',
+    () =>
+      spawnDetached(
+        'oidc-provider',
+        join(repoRoot, 'test/oidc-provider'),
+        [
+          'dist/src/cli.js',
+          '--port',
+          String(OIDC_PORT),
+          '--audience',
+          AUDIENCE,
+          '--client-id',
+          CLIENT_ID,
+          '--redirect-uri',
+          `${CONSOLE_URL}/auth/callback`,
+          '--post-logout-redirect-uri',
+          `${CONSOLE_URL}/`,
+          '--key-file',
+          join(stateDir, 'oidc-signing-key.json'),
+        ],
+        { OIDC_CLIENT_SECRET: secrets.oidcClientSecret },
+      ),
+    `${ISSUER}/.well-known/openid-configuration`,
+  );
   const endpoints = {
-    prefix: '',
+    prefix: process.env.DEMO_PREFIX ?? '',
     oktaPort: OKTA_PORT,
     vaultUrl: `http://127.0.0.1:${VAULT_PORT}`,
     vaultToken: secrets.vaultToken,
@@ -139,10 +189,12 @@ async function up(): Promise<void> {
   for (const name of SERVICE_NAMES) {
     const pid = pids[name];
     if (pid && alive(pid)) continue;
+    // The services verify the console's forwarded access tokens through the provider's JWKS (RS256).
+    const { JWT_HS256_SECRET: _hs256, ...env } = serviceEnv(name, endpoints);
     const proc = await startService({
       name,
       port: PORTS[name],
-      env: { ...serviceEnv(name, endpoints), DB_SCHEMA: serviceEnv(name, endpoints).DB_SCHEMA ?? '' },
+      env: { ...env, JWT_JWKS_URL: `${ISSUER}/jwks`, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE },
       detached: true,
       logFile: join(stateDir, 'logs', `${name}.log`),
       readyTimeoutMs: 90_000,
@@ -151,26 +203,50 @@ async function up(): Promise<void> {
     savePids(pids);
     started.push(name);
   }
+  if (!(pids.console && alive(pids.console))) {
+    const proc = await startService({
+      name: 'console',
+      port: CONSOLE_PORT,
+      env: {
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        REDIS_URL: serviceEnv('connection-service', endpoints).REDIS_URL ?? '',
+        ...(endpoints.prefix ? { REDIS_KEY_PREFIX: `${endpoints.prefix}:console:` } : {}),
+        PUBLIC_URL: CONSOLE_URL,
+        // http on loopback only: the console refuses these two anywhere else.
+        COOKIE_SECURE: 'false',
+        OIDC_ALLOW_HTTP: 'true',
+        OIDC_ISSUER_URL: ISSUER,
+        OIDC_CLIENT_ID: CLIENT_ID,
+        OIDC_CLIENT_SECRET: secrets.oidcClientSecret,
+        OIDC_RESOURCE: AUDIENCE,
+        CONNECTION_SERVICE_URL: `http://127.0.0.1:${PORTS['connection-service']}`,
+        CATALOG_SERVICE_URL: `http://127.0.0.1:${PORTS['catalog-service']}`,
+        NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${PORTS['notification-service']}`,
+      },
+      detached: true,
+      logFile: join(stateDir, 'logs', 'console.log'),
+      readyTimeoutMs: 90_000,
+    });
+    pids.console = proc.pid;
+    savePids(pids);
+    started.push('console');
+  }
   console.log(
     started.length ? `started: ${started.join(', ')}` : 'everything was already running; reusing it',
   );
+  console.log(`\nConsole: ${CONSOLE_URL}`);
+  console.log(`  sign in as ${DEMO_USERS[0]?.email} / ${DEMO_PASSWORD} (tenant ${DEMO_USERS[0]?.tenant})`);
+  console.log(
+    `  also: ${DEMO_USERS.slice(1)
+      .map((u) => `${u.email} (${u.roles.join(', ')}, ${u.tenant})`)
+      .join('; ')}; same password`,
+  );
+  console.log(`  identity provider (test only): ${ISSUER}\n`);
 
-  const admin = await mintJwt({
-    sub: 'demo-admin',
-    email: 'admin@demo.example',
-    tenant: 'demo-tenant',
-    roles: ['admin'],
-  });
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const conn = `http://127.0.0.1:${PORTS['connection-service']}/v1/integrations/okta/connections`;
+  // The demo admin signs in through the console like a person would; every call below goes through it.
+  const { browser } = await signInThroughConsole(CONSOLE_URL, 'admin@demo.example', DEMO_PASSWORD);
+  const api = consoleApi(browser);
+  const conn = `${CONSOLE_URL}/api/connection/v1/integrations/okta/connections`;
   const list = await api('GET', conn);
   let connection = (list.body?.items ?? list.body ?? []).find((c: { domain: string }) => c.domain === DOMAIN);
   if (!connection) {
@@ -193,7 +269,7 @@ async function up(): Promise<void> {
   console.log(`\nIntegration status (${((Date.now() - started_) / 1000).toFixed(1)} s):`);
   console.log(JSON.stringify(connection, null, 2));
 
-  const catalog = `http://127.0.0.1:${PORTS['catalog-service']}/v1/catalog`;
+  const catalog = `${CONSOLE_URL}/api/catalog/v1/catalog`;
   const summary = await waitFor200(() => api('GET', `${catalog}/connections/${connection.id}/summary`));
   console.log('\nCatalog counts:');
   console.log(JSON.stringify(summary.body, null, 2));
@@ -210,9 +286,31 @@ async function up(): Promise<void> {
     console.log(
       `  ${name.padEnd(22)} http://127.0.0.1:${PORTS[name]}/docs/json   http://127.0.0.1:${PORTS[name]}/metrics`,
     );
-  console.log(`\nAn admin JWT for curl (valid 1 h): export APPGOV_JWT=${admin}`);
+  const session = browser.cookies('127.0.0.1').find((c) => c.name === 'appgov_session');
+  console.log(`\nConsole: ${CONSOLE_URL} (sign in as admin@demo.example / ${DEMO_PASSWORD})`);
+  console.log(
+    `The demo admin's console session for curl: export APPGOV_SESSION=${session?.value}\n` +
+      `  curl -b appgov_session=$APPGOV_SESSION '${CONSOLE_URL}/api/catalog/v1/catalog/apps?sort=userCount&order=desc'`,
+  );
   console.log(`Logs: ${join(stateDir, 'logs')}`);
   console.log('Stop: make demo-down');
+}
+
+/** JSON calls through the console with the signed-in browser's cookies and CSRF token. */
+function consoleApi(browser: Browser) {
+  return async (method: string, url: string, body?: unknown) => {
+    const csrf = browser.cookies('127.0.0.1').find((c) => c.name === 'appgov_csrf')?.value ?? '';
+    const res = await browser.fetch(url, {
+      method,
+      headers: {
+        ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
 }
 
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];

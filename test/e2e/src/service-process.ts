@@ -13,9 +13,11 @@ export const SERVICE_NAMES = [
   'notification-service',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** What `startService` can start: a service, or the console (services/console). */
+export type DeployableName = ServiceName | 'console';
 
 export interface ServiceProcess {
-  name: ServiceName;
+  name: DeployableName;
   url: string;
   pid: number;
   /** Everything the process wrote to stdout and stderr so far (for secret scans). */
@@ -27,7 +29,7 @@ export interface ServiceProcess {
 }
 
 export interface StartServiceOptions {
-  name: ServiceName;
+  name: DeployableName;
   port: number;
   env: Record<string, string>;
   /** Also append the output to this file. */
@@ -107,7 +109,10 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       throw new Error(`${options.name} exited before it was ready:\n${proc.output().slice(-4000)}`);
     }
     try {
-      const res = await fetch(`${url}/readyz`);
+      // Bounded: a process that accepts and never answers (another one on a reused port) must not
+      // hold this loop past its deadline.
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+      await res.body?.cancel();
       if (res.status === 200 || options.untilListening) break;
     } catch {
       // not listening yet

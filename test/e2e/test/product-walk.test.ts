@@ -167,14 +167,26 @@ t.test('connect, sync, change, rotate, break, recover, delete', async (t) => {
   t.equal(created.body.domain, domain, 'domain normalised');
   t.equal(created.body.status, 'in_progress', 'status In progress right after connecting');
   const id: string = created.body.id;
-  await waitSyncs(id, 1, 'completed');
+  const firstSyncId: string = created.body.currentSync.syncId;
+  // C6 regression: the status turned success on ingest's sync.completed, before the catalog had
+  // applied the sync. Polled closely, the first read of success must find the catalog complete at
+  // once (no waiting): every row, the sync as the last applied, and its findings.
   let conn = await waitFor(
     async () => {
       const c = await getConnection(id);
       return c.status === 'success' ? c : undefined;
     },
-    { timeoutMs: 60_000, description: 'status success' },
+    { timeoutMs: 180_000, intervalMs: 100, description: 'status success' },
   );
+  const summaryAtSuccess = (await call('GET', `${catalogUrl}/connections/${id}/summary`)).body;
+  const findingsAtSuccess = (await allPages('/findings')).filter((f) => f.connectionId === id).length;
+  const matchedAtSuccess = await catalogMatchesOrg(id);
+  t.ok(matchedAtSuccess, `at the first read of success the catalog equals the org (${lastCatalogDiff})`);
+  t.equal(summaryAtSuccess.lastAppliedSync?.syncId, firstSyncId, 'the catalog has applied that very sync');
+  t.ok(summaryAtSuccess.openFindings > 0, 'its findings are there');
+  t.equal(findingsAtSuccess, summaryAtSuccess.openFindings, 'every finding listed');
+  t.equal(conn.currentSync, null, 'no current sync once it counts as completed');
+  await waitSyncs(id, 1, 'completed');
   t.ok(conn.lastSynced.at, 'last synced set');
   t.equal(conn.stale, false);
 

@@ -333,7 +333,45 @@ export async function listUsers(trx: TenantTransaction, query: ListQuery) {
     limit: query.limit ?? 50,
     cursor: query.cursor,
   });
-  return { items: rows.map(userOut), nextCursor };
+  const summaries = await userSummaries(trx, rows);
+  return {
+    items: rows.map((row) => ({
+      ...userOut(row),
+      roles: summaries.get(`${row.connection_id}/${row.id}`)?.roles ?? [],
+      appCount: summaries.get(`${row.connection_id}/${row.id}`)?.appCount ?? 0,
+    })),
+    nextCursor,
+  };
+}
+
+/**
+ * The role labels and the number of assigned apps of one page of users (SPEC U2: users with their
+ * roles and apps): two indexed lookups by (tenant, connection, user) for the page, not per row.
+ */
+async function userSummaries(
+  trx: TenantTransaction,
+  rows: { connection_id: string; id: string }[],
+): Promise<Map<string, { roles: string[]; appCount: number }>> {
+  const out = new Map<string, { roles: string[]; appCount: number }>();
+  if (rows.length === 0) return out;
+  const connections = rows.map((r) => r.connection_id);
+  const users = rows.map((r) => r.id);
+  const { rows: found } = await sql<{
+    connection_id: string;
+    user_id: string;
+    roles: string[] | null;
+    app_count: number;
+  }>`
+    with page as (select * from unnest(${connections}::uuid[], ${users}::text[]) as p(connection_id, user_id))
+    select p.connection_id, p.user_id,
+      (select array_agg(distinct r.label order by r.label) from user_roles r
+        where r.connection_id = p.connection_id and r.user_id = p.user_id) as roles,
+      (select count(*)::int from app_users au
+        where au.connection_id = p.connection_id and au.user_id = p.user_id) as app_count
+    from page p`.execute(trx);
+  for (const f of found)
+    out.set(`${f.connection_id}/${f.user_id}`, { roles: f.roles ?? [], appCount: f.app_count });
+  return out;
 }
 
 /** One user with roles, groups and apps, or null. */

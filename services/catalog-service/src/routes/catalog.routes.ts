@@ -65,6 +65,11 @@ const User = Type.Object({
   lastLogin: N(Type.String({ format: 'date-time' })),
   lastUpdated: Type.String({ format: 'date-time' }),
 });
+/** A row of the users list: the user, its role labels and how many apps it is assigned (U2). */
+const UserListItem = Type.Composite([
+  User,
+  Type.Object({ roles: Type.Array(Type.String()), appCount: Type.Integer({ minimum: 0 }) }),
+]);
 const UserDetail = Type.Composite([
   User,
   Type.Object({
@@ -167,7 +172,7 @@ export function registerCatalogRoutes(app: HttpApp, db: Kysely<CatalogDatabase>)
     '/v1/catalog/users',
     {
       preHandler: viewer,
-      schema: { tags, querystring: ListQuery, response: { 200: pageOf(User), ...errors } },
+      schema: { tags, querystring: ListQuery, response: { 200: pageOf(UserListItem), ...errors } },
     },
     async (request) => withTenant(db, tenantOf(request), (trx) => listUsers(trx, request.query)),
   );

@@ -78,6 +78,20 @@ t.test('query API and tenant isolation (API and repository layer)', async (t) =>
   const someUser = recA['user-roles'][0]!.userId;
   const userDetail = await get(`/v1/catalog/users/${connA}/${someUser}`, jwtA);
   t.ok(userDetail.body.roles.length > 0, 'user detail has roles');
+  // The list row gives each user's role labels and assigned-app count (U2), as the detail does.
+  const listed = usersA.body.items.find((u: any) => u.id === someUser);
+  t.same(
+    listed.roles,
+    [...new Set(userDetail.body.roles.map((r: any) => r.label))].sort(),
+    'list: role labels',
+  );
+  t.equal(listed.appCount, recA['app-users'].filter((x) => x.userId === someUser).length, 'list: app count');
+  const withApps = usersA.body.items.filter((u: any) => u.appCount > 0).length;
+  t.equal(withApps, new Set(recA['app-users'].map((x) => x.userId)).size, 'every user with apps counts them');
+  t.ok(
+    usersA.body.items.some((u: any) => u.roles.length === 0 && u.appCount >= 0),
+    'users without roles: []',
+  );
   t.equal((await get(`/v1/catalog/users/${connA}/${someUser}`, jwtB)).status, 404);
   t.equal((await get('/v1/catalog/groups?limit=200', jwtA)).body.items.length, recA.groups.length);
   t.equal((await get('/v1/catalog/api-tokens?limit=200', jwtA)).body.items.length, recA['api-tokens'].length);

@@ -13,6 +13,7 @@ import {
   runTransition,
   type SyncStatusEvent,
   settledConnection,
+  settlementOf,
   unrequestedRun,
 } from '../domain/sync-status.js';
 
@@ -25,7 +26,7 @@ export interface SyncStatusDeps {
 }
 
 /**
- * Applies one sync-status event to the connection's status, current sync, last-synced time and
+ * Applies one sync-status event (ingest's started/completed/failed, the catalog's applied) to the connection's status, current sync, last-synced time and
  * history (C6, C10) under row locks; the rules are in `domain/sync-status.ts`.
  */
 export async function handle(deps: SyncStatusDeps, event: SyncStatusEvent): Promise<void> {
@@ -53,8 +54,10 @@ export async function handle(deps: SyncStatusDeps, event: SyncStatusEvent): Prom
     const step = runTransition(run, event);
     if (step.patch) await updateSyncRun(trx, syncId, step.patch, step.touch);
     if (!step.settles) return;
-    const newest = mayChangeStatus(event) && !(await newerOutcomeExists(trx, connectionId, run.requested_at));
-    const patch = settledConnection(connection, event, newest);
+    const settlement = settlementOf({ ...run, ...step.patch } as typeof run, event);
+    const newest =
+      mayChangeStatus(settlement) && !(await newerOutcomeExists(trx, connectionId, run.requested_at));
+    const patch = settledConnection(connection, settlement, newest);
     // An empty SET is not SQL: an outcome that changes nothing on the connection writes nothing.
     if (Object.keys(patch).length > 0) await updateConnection(trx, connectionId, patch);
   });

@@ -20,6 +20,8 @@ export interface SyncRunTable {
   warnings: JsonColumn<unknown[] | null>;
   error_code: string | null;
   error_message: string | null;
+  /** When the catalog applied this sync (C6); null until then. */
+  applied_at: Date | null;
   updated_at: Generated<Date>;
 }
 

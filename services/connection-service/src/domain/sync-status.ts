@@ -5,13 +5,23 @@ import type { NewSyncRun, SyncOutcome, SyncRunPatch, SyncRunRow } from './sync-r
 // The status-transition rules of C6 and C10, as pure functions of the rows and the event. They are
 // idempotent and order-tolerant: a run that reached an outcome keeps it (a late or repeated
 // `started` changes nothing), and a sync's outcome sets the connection status only if no newer
-// sync (by request time) has reached an outcome already.
+// sync (by request time) has reached an outcome already. C6: a sync completes when ingest has
+// finished it (`sync.completed`) AND the catalog has applied it (`catalog.applied`), in either order;
+// until then the run stays `running`, so a first sync keeps `in_progress` and a re-sync stays
+// `currentSync`.
 
 /** The sync-status events this service acts on. */
 export type SyncStatusEvent =
   | CloudEvent<'sync.started'>
   | CloudEvent<'sync.completed'>
-  | CloudEvent<'sync.failed'>;
+  | CloudEvent<'sync.failed'>
+  | CloudEvent<'catalog.applied'>;
+
+/** How a run ended, as far as the connection is concerned. */
+export type SyncSettlement =
+  | { kind: 'completed'; syncId: string; finishedAt: Date; durationMs: number }
+  | { kind: 'failed'; syncId: string; reasonCode: string; message: string; failedAt: Date }
+  | { kind: 'cancelled'; syncId: string };
 
 const TERMINAL: readonly SyncOutcome[] = ['completed', 'failed', 'cancelled'];
 
@@ -30,7 +40,11 @@ export const FAILURE_MESSAGES: Record<string, string> = {
 /** The run to record for a sync we did not request (e.g. one requested before a restore). */
 export function unrequestedRun(connectionId: string, event: SyncStatusEvent): NewSyncRun {
   const at =
-    event.type === 'sync.failed' ? (event.data.startedAt ?? event.data.failedAt) : event.data.startedAt;
+    event.type === 'sync.failed'
+      ? (event.data.startedAt ?? event.data.failedAt)
+      : event.type === 'catalog.applied'
+        ? (event.data.appliedAt ?? event.time)
+        : event.data.startedAt;
   return {
     sync_id: event.data.syncId,
     connection_id: connectionId,
@@ -61,11 +75,25 @@ export function runTransition(run: SyncRunRow, event: SyncStatusEvent): RunTrans
   }
   if (terminal) return NOTHING; // duplicate, or a sync we cancelled ourselves
 
+  if (event.type === 'catalog.applied') {
+    if (run.applied_at) return NOTHING;
+    const appliedAt = new Date(event.data.appliedAt ?? event.time);
+    // Ingest's completion is known when the run has its finish time (only sync.completed sets it on
+    // an open run); without it the application waits for sync.completed.
+    const pulled = run.finished_at !== null;
+    return {
+      patch: pulled ? { outcome: 'completed', applied_at: appliedAt } : { applied_at: appliedAt },
+      touch: true,
+      settles: pulled,
+    };
+  }
   if (event.type === 'sync.completed') {
+    if (run.finished_at) return NOTHING; // duplicate while the catalog applies it
     const d = event.data;
+    const applied = run.applied_at !== null;
     return {
       patch: {
-        outcome: 'completed',
+        outcome: applied ? 'completed' : 'running',
         started_at: new Date(d.startedAt),
         finished_at: new Date(d.finishedAt),
         duration_ms: d.durationMs,
@@ -73,7 +101,7 @@ export function runTransition(run: SyncRunRow, event: SyncStatusEvent): RunTrans
         warnings: JSON.stringify(d.warnings),
       },
       touch: true,
-      settles: true,
+      settles: applied,
     };
   }
   const d = event.data;
@@ -93,11 +121,32 @@ export function runTransition(run: SyncRunRow, event: SyncStatusEvent): RunTrans
   };
 }
 
-/** True when the event's outcome may set the connection status; C6: a cancelled sync does not. */
-export function mayChangeStatus(event: SyncStatusEvent): boolean {
-  return (
-    event.type === 'sync.completed' || (event.type === 'sync.failed' && event.data.reasonCode !== 'cancelled')
-  );
+/** How a run that `runTransition` settled ended; `merged` is the run with its patch applied. */
+export function settlementOf(merged: SyncRunRow, event: SyncStatusEvent): SyncSettlement {
+  const syncId = merged.sync_id;
+  if (event.type === 'sync.failed') {
+    const d = event.data;
+    return d.reasonCode === 'cancelled'
+      ? { kind: 'cancelled', syncId }
+      : {
+          kind: 'failed',
+          syncId,
+          reasonCode: d.reasonCode,
+          message: d.message,
+          failedAt: new Date(d.failedAt),
+        };
+  }
+  return {
+    kind: 'completed',
+    syncId,
+    finishedAt: merged.finished_at ?? new Date(event.time),
+    durationMs: Number(merged.duration_ms ?? 0),
+  };
+}
+
+/** True when the outcome may set the connection status; C6: a cancelled sync does not. */
+export function mayChangeStatus(settlement: SyncSettlement): boolean {
+  return settlement.kind !== 'cancelled';
 }
 
 /**
@@ -106,13 +155,12 @@ export function mayChangeStatus(event: SyncStatusEvent): boolean {
  */
 export function settledConnection(
   connection: Pick<ConnectionRow, 'last_success_at' | 'current_sync_id'>,
-  event: SyncStatusEvent,
+  settlement: SyncSettlement,
   newest: boolean,
 ): ConnectionPatch {
-  const syncId = event.data.syncId;
-  const current = connection.current_sync_id === syncId ? { current_sync_id: null } : {};
-  if (event.type === 'sync.completed') {
-    const finishedAt = new Date(event.data.finishedAt);
+  const current = connection.current_sync_id === settlement.syncId ? { current_sync_id: null } : {};
+  if (settlement.kind === 'completed') {
+    const { finishedAt } = settlement;
     const successIsLatest = !connection.last_success_at || finishedAt >= connection.last_success_at;
     return {
       ...(newest
@@ -124,18 +172,17 @@ export function settledConnection(
           }
         : {}),
       ...(successIsLatest
-        ? { last_success_at: finishedAt, last_sync_duration_ms: event.data.durationMs }
+        ? { last_success_at: finishedAt, last_sync_duration_ms: settlement.durationMs }
         : {}),
       ...current,
     };
   }
-  if (event.type === 'sync.failed' && newest && event.data.reasonCode !== 'cancelled') {
-    const d = event.data;
+  if (settlement.kind === 'failed' && newest) {
     return {
       status: 'error' as const,
-      status_reason_code: d.reasonCode,
-      status_message: FAILURE_MESSAGES[d.reasonCode] ?? d.message,
-      last_sync_finished_at: new Date(d.failedAt),
+      status_reason_code: settlement.reasonCode,
+      status_message: FAILURE_MESSAGES[settlement.reasonCode] ?? settlement.message,
+      last_sync_finished_at: settlement.failedAt,
       ...current,
     };
   }

@@ -4,8 +4,10 @@ import {
   FAILURE_MESSAGES,
   mayChangeStatus,
   runTransition,
+  type SyncSettlement,
   type SyncStatusEvent,
   settledConnection,
+  settlementOf,
   unrequestedRun,
 } from '../../src/domain/sync-status.js';
 
@@ -29,6 +31,7 @@ const completed = event('sync.completed', {
   counts: { users: 2 },
   warnings: [],
 });
+const applied = event('catalog.applied', { counts: { users: 2 }, appliedAt: at(35).toISOString() });
 const failed = (reasonCode: string, startedAt?: Date) =>
   event('sync.failed', {
     reasonCode,
@@ -52,6 +55,7 @@ const run = (patch: Partial<SyncRunRow>): SyncRunRow => ({
   warnings: null,
   error_code: null,
   error_message: null,
+  applied_at: null,
   updated_at: at(0),
   ...patch,
 });
@@ -66,15 +70,37 @@ t.test('started: a requested run runs; a settled run only learns its start time'
   t.same(runTransition(run({ outcome: 'completed', started_at: at(1) }), started).patch, null);
 });
 
-t.test('an outcome settles an open run once; repeats change nothing', async (t) => {
-  const done = runTransition(run({ outcome: 'running', started_at: at(1) }), completed);
-  t.equal(done.settles, true);
-  t.match(done.patch, { outcome: 'completed', finished_at: at(31), duration_ms: 30_000 });
-  for (const outcome of ['completed', 'failed', 'cancelled'] as const) {
-    t.same(runTransition(run({ outcome }), completed), { patch: null, touch: false, settles: false });
-    t.same(runTransition(run({ outcome }), failed('internal')).patch, null);
-  }
-});
+t.test(
+  'C6: a completion settles only once both ingest and the catalog are done, in either order',
+  async (t) => {
+    const pulled = runTransition(run({ outcome: 'running', started_at: at(1) }), completed);
+    t.equal(pulled.settles, false, 'ingest alone does not complete the sync');
+    t.match(pulled.patch, { outcome: 'running', finished_at: at(31), duration_ms: '30000' });
+    const afterPull = run({
+      outcome: 'running',
+      started_at: at(1),
+      finished_at: at(31),
+      duration_ms: '30000',
+    });
+    t.same(runTransition(afterPull, completed), { patch: null, touch: false, settles: false }, 'duplicate');
+    const done = runTransition(afterPull, applied);
+    t.equal(done.settles, true);
+    t.same(done.patch, { outcome: 'completed', applied_at: at(35) });
+
+    const early = runTransition(run({ outcome: 'running', started_at: at(1) }), applied);
+    t.same(early, { patch: { applied_at: at(35) }, touch: true, settles: false }, 'applied first waits');
+    const late = runTransition(run({ outcome: 'running', applied_at: at(35) }), completed);
+    t.equal(late.settles, true);
+    t.match(late.patch, { outcome: 'completed', finished_at: at(31) });
+    t.same(runTransition(run({ applied_at: at(35) }), applied).patch, null, 'duplicate applied');
+
+    for (const outcome of ['completed', 'failed', 'cancelled'] as const) {
+      t.same(runTransition(run({ outcome }), completed), { patch: null, touch: false, settles: false });
+      t.same(runTransition(run({ outcome }), applied).patch, null);
+      t.same(runTransition(run({ outcome }), failed('internal')).patch, null);
+    }
+  },
+);
 
 t.test('failed: duration from the known start; cancelled is its own outcome', async (t) => {
   t.match(runTransition(run({ started_at: at(1) }), failed('internal')).patch, {
@@ -90,10 +116,14 @@ t.test('failed: duration from the known start; cancelled is its own outcome', as
 
 t.test('the connection: status only from the newest outcome, never from a cancellation', async (t) => {
   const connection = { last_success_at: null, current_sync_id: syncId };
-  t.equal(mayChangeStatus(completed), true);
-  t.equal(mayChangeStatus(failed('invalid_token')), true);
-  t.equal(mayChangeStatus(failed('cancelled')), false);
-  t.same(settledConnection(connection, completed, true), {
+  const merged = run({ outcome: 'completed', finished_at: at(31), duration_ms: '30000' });
+  const success = settlementOf(merged, applied);
+  t.same(success, { kind: 'completed', syncId, finishedAt: at(31), durationMs: 30_000 });
+  const invalid = settlementOf(merged, failed('invalid_token')) as SyncSettlement;
+  t.equal(mayChangeStatus(success), true);
+  t.equal(mayChangeStatus(invalid), true);
+  t.equal(mayChangeStatus(settlementOf(merged, failed('cancelled'))), false);
+  t.same(settledConnection(connection, success, true), {
     status: 'success',
     status_reason_code: null,
     status_message: null,
@@ -102,28 +132,37 @@ t.test('the connection: status only from the newest outcome, never from a cancel
     last_sync_duration_ms: 30_000,
     current_sync_id: null,
   });
-  t.same(settledConnection(connection, failed('invalid_token'), true), {
+  t.same(settledConnection(connection, invalid, true), {
     status: 'error',
     status_reason_code: 'invalid_token',
     status_message: FAILURE_MESSAGES.invalid_token,
     last_sync_finished_at: at(41),
     current_sync_id: null,
   });
-  t.same(settledConnection(connection, failed('invalid_token'), false), { current_sync_id: null });
+  t.same(settledConnection(connection, invalid, false), { current_sync_id: null });
   t.same(
-    settledConnection({ ...connection, current_sync_id: 'other' }, failed('cancelled'), false),
+    settledConnection(
+      { ...connection, current_sync_id: 'other' },
+      settlementOf(merged, failed('cancelled')),
+      false,
+    ),
     {},
     'nothing to change',
   );
   t.equal(
-    settledConnection(connection, failed('no_such_reason'), true).status_message,
+    settledConnection(connection, settlementOf(merged, failed('no_such_reason')), true).status_message,
     'E0000011',
     'unknown reasons show the event message',
   );
 });
 
 t.test('a later success keeps the newer last success', async (t) => {
-  const patch = settledConnection({ last_success_at: at(100), current_sync_id: null }, completed, false);
+  const merged = run({ outcome: 'completed', finished_at: at(31), duration_ms: '30000' });
+  const patch = settledConnection(
+    { last_success_at: at(100), current_sync_id: null },
+    settlementOf(merged, applied),
+    false,
+  );
   t.same(patch, {});
 });
 
@@ -138,4 +177,5 @@ t.test('an unrequested sync is recorded from its event', async (t) => {
   });
   t.equal(unrequestedRun(connectionId, failed('internal')).requested_at.valueOf(), at(41).valueOf());
   t.equal(unrequestedRun(connectionId, completed).trigger, 'unknown');
+  t.equal(unrequestedRun(connectionId, applied).requested_at.valueOf(), at(35).valueOf());
 });

@@ -182,10 +182,12 @@ export function onConnectionDeleted(deps: ProcessorDeps, event: CloudEvent<'conn
 }
 
 /**
- * sync.completed: the first one sends "ready for review" (N1); one that ends an open incident sends
- * the recovery email (N2). Later completions send nothing.
+ * catalog.applied: a sync counts as completed once the catalog applied it (C6), so the first one
+ * sends "ready for review" (N1: whoever follows the link finds the data) and one that ends an open
+ * incident sends the recovery email (N2). Later applications send nothing. Ingest's sync.completed
+ * only feeds webhooks.
  */
-export function onSyncCompleted(deps: ProcessorDeps, event: CloudEvent<'sync.completed'>) {
+export function onSyncApplied(deps: ProcessorDeps, event: CloudEvent<'catalog.applied'>) {
   return processEvent(deps, event, async (trx) => {
     const connectionId = event.connectionid;
     if (!connectionId) return 0;
