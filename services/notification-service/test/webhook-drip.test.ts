@@ -1,41 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { uniqueName, waitFor } from '@appgov/testing';
 import t from 'tap';
+import { startDripReceiver } from './fixtures/drip-receiver.js';
 import { bearer, events, startReceiver, startService } from './fixtures/harness.js';
-
-/** A receiver that accepts the request and then drips its status line, a byte every 200 ms, forever. */
-async function startDripReceiver(t: { teardown(fn: () => unknown): void }) {
-  const sockets = new Set<net.Socket>();
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    const line = Buffer.from('HTTP/1.1 200 OK\r\nX-Slow: ');
-    let i = 0;
-    const timer = setInterval(() => {
-      if (socket.destroyed) return;
-      socket.write(i < line.length ? line.subarray(i, i + 1) : 'a');
-      i++;
-    }, 200);
-    socket.on('data', () => {});
-    socket.on('close', () => {
-      clearInterval(timer);
-      sockets.delete(socket);
-    });
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  const port = (server.address() as net.AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/drip`, open: () => sockets.size, connections: () => connections };
-}
 
 t.test(
   'a receiver that drips a byte every few seconds never times out, and sendDue waits for the whole batch (finding 3)',
