@@ -167,6 +167,49 @@ t.test('error classification', async (t) => {
   );
 });
 
+t.test(
+  'org_not_found: a 404 on a top-level collection or naming the org is OKTA_ORG_NOT_FOUND',
+  async (t) => {
+    // Found by ingest's sync-failures test: a sync's first call is a list, and an unknown org answered
+    // it with E0000007, which was OKTA_NOT_FOUND, so the sync ended `internal` instead of org_not_found.
+    const at = (path: string) => ({ domain: 'gone.okta.com', bucket: 'users' as const, path });
+    const e0000007 = (summary: string) =>
+      JSON.stringify({ errorCode: 'E0000007', errorSummary: summary, errorId: 'oae1', errorCauses: [] });
+    for (const path of [
+      '/api/v1/users',
+      '/api/v1/groups',
+      '/api/v1/apps',
+      '/api/v1/api-tokens',
+      '/api/v1/iam/assignees/users',
+    ])
+      t.equal(
+        classifyResponse(404, {}, e0000007('Not found: Resource not found: x'), at(path)).code,
+        'OKTA_ORG_NOT_FOUND',
+        `404 on ${path}`,
+      );
+    t.equal(
+      classifyResponse(
+        404,
+        {},
+        e0000007('Not found: Resource not found: gone.okta.com (Org)'),
+        at('/api/v1/apps/0oa1/users'),
+      ).code,
+      'OKTA_ORG_NOT_FOUND',
+      'a 404 whose summary names the org, on an object path',
+    );
+    t.equal(
+      classifyResponse(
+        404,
+        {},
+        e0000007('Not found: Resource not found: 0oa1 (AppInstance)'),
+        at('/api/v1/apps/0oa1/users'),
+      ).code,
+      'OKTA_NOT_FOUND',
+      'an object that vanished stays OKTA_NOT_FOUND',
+    );
+  },
+);
+
 t.test('org domains are bare hostnames', async (t) => {
   t.equal(normaliseOrgDomain(' Acme.Okta.com '), 'acme.okta.com');
   for (const bad of [
