@@ -12,6 +12,7 @@ import {
   msUntilReset,
   normaliseOrgDomain,
   observeDecision,
+  oktaBudgetKeyPrefix,
   parseLinkHeader,
   parseRateLimit,
   waitAfter429Ms,
@@ -307,4 +308,16 @@ t.test('budget decision: an answer from the next window starts a new count', asy
   observeDecision(s, 4050, 100, 97, 1950, 6);
   t.equal(s.used, 3, 'an answer of the window after restarts it again');
   t.equal(acquireDecision(s, 4060, p), 0, 'and the new window grants at once');
+});
+
+t.test('the Okta budget key prefix honours REDIS_KEY_PREFIX and is shared by a deployment', async (t) => {
+  t.equal(oktaBudgetKeyPrefix('appgov', 'ingest-service'), 'appgov', "ingest's default");
+  t.equal(
+    oktaBudgetKeyPrefix('appgov:connection-service:', 'connection-service'),
+    'appgov',
+    "connection-service's default: the same budget as ingest's",
+  );
+  t.equal(oktaBudgetKeyPrefix('stack1:ingest-service:', 'ingest-service'), 'stack1', 'a stack: its own');
+  t.equal(oktaBudgetKeyPrefix('stack1:connection-service:', 'connection-service'), 'stack1');
+  t.equal(oktaBudgetKeyPrefix('cs_x1:', 'connection-service'), 'cs_x1', 'a test: its own');
 });
