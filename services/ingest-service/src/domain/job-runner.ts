@@ -3,7 +3,7 @@
 // long sync never stalls the consumer's heartbeats. A job runs only under its connection's Redis
 // lease (I6); a replica that finds a running job whose lease expired resumes it (I7).
 import { randomUUID } from 'node:crypto';
-import { isDependencyOutage } from '@appgov/errors';
+import { AppError, isDependencyOutage } from '@appgov/errors';
 import { assertValidEvent } from '@appgov/kafka';
 import type { OktaClientFactory, OktaCredential } from '@appgov/okta-client';
 import type { StoredOktaCredential } from '@appgov/secrets';
@@ -30,6 +30,14 @@ import { freeSlots } from './sync-slots.js';
 
 /** Attempts after which an outage fails the sync instead of pausing it (a long outage surfaces as a failure). */
 const MAX_OUTAGE_ATTEMPTS = 10;
+
+/**
+ * Kafka, Postgres, Redis or Vault unreachable: not the sync's fault, so it is waited out (SPEC §11)
+ * like a crashed worker's sync. Vault's outage is an AppError (the secret store's classification),
+ * which isDependencyOutage leaves alone; a sealed or unreachable Vault is VAULT_UNAVAILABLE.
+ */
+const isOutage = (error: unknown): boolean =>
+  isDependencyOutage(error) || (error instanceof AppError && error.code === 'VAULT_UNAVAILABLE');
 
 export interface JobRunnerDeps extends SyncEngineDeps {
   clock: Clock;
@@ -265,8 +273,8 @@ export class JobRunner {
         log.info('sync handed back for another worker (shutdown)');
       } else if (error instanceof JobStop && error.kind === 'lease_lost') {
         log.warn('sync lease lost; another worker owns this sync');
-      } else if (isDependencyOutage(error) && job.attempts < MAX_OUTAGE_ATTEMPTS) {
-        // Kafka, Postgres or Redis went away (SPEC §11): leave the job running without a heartbeat, as a
+      } else if (isOutage(error) && job.attempts < MAX_OUTAGE_ATTEMPTS) {
+        // Kafka, Postgres, Redis or Vault went away (SPEC §11): leave the job running without a heartbeat, as a
         // crashed worker would; once the heartbeat is stale any replica resumes it from its checkpoint (I7).
         log.warn({ err: error }, 'sync paused: infrastructure unavailable; it resumes from its checkpoint');
       } else {
