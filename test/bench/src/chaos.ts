@@ -21,6 +21,7 @@ import {
   killService,
   privateInfra,
   runSync,
+  type Stack,
   type SyncResult,
   startStack,
   type Verdict,
@@ -81,6 +82,15 @@ const infra = privateInfra({
 // The services (serviceEnv → testEnv) and the deploy/local scripts read these from this process.
 Object.assign(process.env, infra.env);
 
+// Interrupted: kill the running stack's services and stop the private infrastructure.
+let running: Stack | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    console.log(`${signal}: stopping the services and the private infrastructure`);
+    running?.killAll();
+    void infra.stop().finally(() => process.exit(130));
+  });
+
 async function main(): Promise<number> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   console.log(
@@ -119,6 +129,7 @@ async function main(): Promise<number> {
         RATE_LIMIT_PER_MINUTE: '100000',
       },
     });
+    running = stack;
     const disturbance: Disturbance | undefined = target && {
       name: target,
       when: ({ elapsedMs }) => elapsedMs >= at * referenceMs,

@@ -27,6 +27,8 @@ export function check(ref: SyncResult, r: SyncResult): Verdict {
     differences.push('no inventory.snapshot.completed event');
   if (r.dlq > 0) differences.push(`${r.dlq} message(s) in the DLQ: ${r.dlqSample.join('; ')}`);
   if (r.mails !== 1) differences.push(`${r.mails} "domain ready" emails, not exactly one`);
+  if (r.mails > 0 && r.appliedAt === undefined)
+    differences.push('a "domain ready" email for a sync the catalog never applied (N1, C6)');
   for (const c of r.crashes) differences.push(`${c.name} exited by itself (code ${c.code})`);
   return {
     result: r,

@@ -5,6 +5,7 @@
 // disturbance with a deliberately broken catalog consumer, which the checker must catch.
 // The long version with figures is test/bench/src/chaos.ts (docs/benchmarks.md).
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -50,6 +51,9 @@ const teardown = async () => {
   await stack?.stop().catch((e: unknown) => t.comment(`stack cleanup: ${String(e)}`));
   for (const close of closers.reverse()) await close().catch(() => undefined);
   for (const e of await infra.stop()) t.comment(`infra stop: ${e}`);
+  // The services' logs and mails stay only as the evidence behind a failure.
+  if (t.passing()) rmSync(join(state, '..', 'logs'), { recursive: true, force: true });
+  else t.comment(`services' logs and mails kept in ${join(state, '..', 'logs')}`);
   t.comment(`chaos suite wall time ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
 };
 t.teardown(teardown);
@@ -65,6 +69,7 @@ const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 /** Private infrastructure, simulators and one stack of the four services, shared by every scenario. */
 async function setup() {
   const infraStarted = Date.now();
+  const prefix = `chaos_suite_${runId}`;
   await infra.start();
   const okta = await startOktaSimulator({ windowMs: WINDOW_MS });
   closers.push(() => okta.close());
@@ -72,9 +77,9 @@ async function setup() {
   const vaultToken = `hvs.${randomBytes(12).toString('hex')}`;
   const vault = await startVaultSimulator({ rootToken: vaultToken });
   closers.push(() => vault.close());
-  const smtp = await startSmtpCatcher();
+  // Mails kept as files beside the services' logs: the evidence behind an email difference.
+  const smtp = await startSmtpCatcher({ dir: join(state, '..', 'logs', `${prefix}-mail`) });
   closers.push(() => smtp.close());
-  const prefix = `chaos_suite_${runId}`;
   stack = await startStack({
     prefix,
     sims: { oktaPort: okta.port, vaultUrl: vault.url, vaultToken, smtpPort: smtp.smtpPort },
