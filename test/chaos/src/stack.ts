@@ -44,6 +44,7 @@ export interface Stack {
   kafka: Kafka;
   topics: { appInventory: string; oktaRecords: string; dlq: string; all: string[] };
   catalogSchema: string;
+  ingestSchema: string;
   urls: Record<ServiceName, string>;
   /** The group the catalog's record consumer commits in. */
   recordsGroup: string;
@@ -127,6 +128,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       all: specs.map((s) => s.name),
     },
     catalogSchema: env('catalog-service').DB_SCHEMA as string,
+    ingestSchema: env('ingest-service').DB_SCHEMA as string,
     recordsGroup: `${o.prefix}.catalog-service.okta-records`,
     urls: Object.fromEntries(SERVICE_NAMES.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<
       ServiceName,
