@@ -9,7 +9,8 @@
 #        server-side dry-run create with strict field validation
 #      - helm install (--no-hooks: hook Jobs would wait forever), upgrade with changed values (and
 #        the change is on the server), uninstall
-#      - no object carrying the release's instance label is left, in any listable kind
+#      - no object carrying the release's instance label is left, in any listable kind, but the
+#        KafkaTopics kept on purpose (keepOnUninstall); once those are deleted, none at all
 # Stops both servers at the end. Ends with "kube checks: N passed, N failed"; exits non-zero on a
 # failure. KUBE_TEST_KEEP=1 keeps the work folder (logs, kubeconfig) for debugging.
 set -uo pipefail
@@ -153,8 +154,11 @@ for values in "$chart"/ci/*.yaml; do
     bash -c "! kubecheck leftovers app.kubernetes.io/instance=$rel"
   check "$scenario: helm uninstall" \
     helm uninstall "$rel" -n "$ns"
-  check "$scenario: uninstall leaves no object of the release (app.kubernetes.io/instance=$rel, every listable kind)" \
-    kubecheck leftovers "app.kubernetes.io/instance=$rel"
+  check "$scenario: uninstall leaves no object of the release but the KafkaTopics kept on purpose (app.kubernetes.io/instance=$rel, every listable kind)" \
+    kubecheck leftovers "app.kubernetes.io/instance=$rel" KafkaTopic
+  # kafka.strimziTopics.keepOnUninstall keeps the topics' data; a team that means to drop it deletes them.
+  check "$scenario: once the kept KafkaTopics are deleted, nothing of the release remains" \
+    bash -c "kubecheck delete-kept app.kubernetes.io/instance=$rel && kubecheck leftovers app.kubernetes.io/instance=$rel"
 done
 
 stop_servers

@@ -13,8 +13,16 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
 # The SASL_SSL listener of the local broker (SCRAM-SHA-512/256 and PLAIN, TLS from the private CA).
 export KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-59094}"
 export KAFKA_SASL_SSL_BROKERS="${KAFKA_SASL_SSL_BROKERS:-127.0.0.1:$KAFKA_SASL_PORT}"
+# Which clone's state the servers on these ports were started from (up.sh writes it when it starts
+# them): a second clone on the same machine reuses those servers, so it must trust their CA too.
+export APPGOV_LOCAL_OWNER_FILE="${APPGOV_LOCAL_OWNER_FILE:-${TMPDIR:-/tmp}/appgov-local-$PG_PORT-$REDIS_PORT-$KAFKA_PORT.owner}"
+appgov_tls_dir_default() {
+  local owner
+  owner="$(cat "$APPGOV_LOCAL_OWNER_FILE" 2>/dev/null)" || true
+  if [ -n "$owner" ] && [ -f "$owner/tls/ca.pem" ]; then echo "$owner/tls"; else echo "$APPGOV_STATE/tls"; fi
+}
 # The scripts' private CA (deploy/local/tls.sh) and the password of its PKCS12 key store.
-export APPGOV_TLS_DIR="${APPGOV_TLS_DIR:-$APPGOV_STATE/tls}"
+export APPGOV_TLS_DIR="${APPGOV_TLS_DIR:-$(appgov_tls_dir_default)}"
 export APPGOV_CA_FILE="${APPGOV_CA_FILE:-$APPGOV_TLS_DIR/ca.pem}"
 export APPGOV_TLS_STORE_PASSWORD="${APPGOV_TLS_STORE_PASSWORD:-appgov-local}"
 # The user of that listener (kafka.sh gives it SCRAM-SHA-512/256 credentials and a PLAIN entry).

@@ -18,8 +18,11 @@ ensure_jars() {
   if [ -f "$libs/.complete" ] && cmp -s "$here/kafka/pom.xml" "$libs/.complete"; then return; fi
   command -v mvn >/dev/null || apt_install maven
   log "kafka: resolving broker jars from Maven Central"
-  rm -rf "$libs" && mkdir -p "$libs"
-  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$libs" -DincludeScope=runtime
+  rm -rf "$libs" && mkdir -p "$libs" "$home"
+  # Maven's output (terminal escapes even in batch mode) goes to a log, shown only when it fails.
+  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$libs" \
+    -DincludeScope=runtime >"$home/maven.log" 2>&1 ||
+    { log "kafka: resolving the jars failed:"; tail -30 "$home/maven.log" >&2; exit 1; }
   cp "$here/kafka/pom.xml" "$libs/.complete"
 }
 
@@ -43,7 +46,10 @@ listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.p
 listener.name.sasl_ssl.ssl.keystore.type=PKCS12
 listener.name.sasl_ssl.ssl.keystore.location=$APPGOV_TLS_DIR/server.p12
 listener.name.sasl_ssl.ssl.keystore.password=$APPGOV_TLS_STORE_PASSWORD
-listener.name.sasl_ssl.ssl.client.auth=none
+# A client certificate is optional (SASL authenticates) but, when presented, must chain to the CA.
+listener.name.sasl_ssl.ssl.client.auth=requested
+listener.name.sasl_ssl.ssl.truststore.type=PEM
+listener.name.sasl_ssl.ssl.truststore.location=$APPGOV_CA_FILE
 log.dirs=$home/data
 num.partitions=3
 auto.create.topics.enable=true
@@ -84,9 +90,10 @@ add_scram_user() {
   done
 }
 start() {
-  # A broker of ours started before the SASL_SSL listener existed is restarted with it once.
-  if running && ! grep -q '^listener.name.sasl_ssl' "$home/server.properties" 2>/dev/null; then
-    log "kafka: restarting to add the SASL_SSL listener on $KAFKA_SASL_PORT"
+  # A broker of ours started before the SASL_SSL listener (or its client-certificate check) existed
+  # is restarted with it once.
+  if running && ! grep -q '^listener.name.sasl_ssl.ssl.client.auth=requested' "$home/server.properties" 2>/dev/null; then
+    log "kafka: restarting to configure the SASL_SSL listener on $KAFKA_SASL_PORT"
     stop
   fi
   # Any broker already on the port (ours, or one started from another checkout) is reused.

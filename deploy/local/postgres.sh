@@ -60,10 +60,11 @@ CONF
   ensure_tls
   log "postgres: ready on 127.0.0.1:$PG_PORT"
 }
-# TLS with the scripts' certificate, idempotently and without a restart (ssl reloads): a client's
+# TLS with the scripts' certificate (the CA env.sh names), idempotently and without a restart (ssl reloads): a client's
 # sslmode decides; plain connections keep working.
 ensure_tls() {
-  local data; data="$(data_dir)"
+  # The running server's own folder: it may have been started from another clone (up.sh).
+  local data; data="$(psql_su -d postgres -c "SHOW data_directory")"
   bash "$here/tls.sh"
   install -o postgres -g postgres -m 600 "$APPGOV_TLS_DIR/server.key" "$data/server.key"
   install -o postgres -g postgres -m 644 "$APPGOV_TLS_DIR/server.pem" "$data/server.crt"

@@ -27,8 +27,13 @@ ensure_tls_and_acl() {
   redis-cli -p "$REDIS_PORT" ACL SETUSER "$REDIS_LOCAL_ACL_USER" on ">$REDIS_LOCAL_ACL_PASSWORD" \
     '~*' '&*' +@all -@admin -@dangerous >/dev/null
 }
+# Only a server this clone started (its pid file): another clone's stays up (up.sh reuses servers).
 stop() {
-  if ready; then redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; log "redis: stopped"; fi
+  local pid; pid="$(cat "$dir/redis.pid" 2>/dev/null)" || return 0
+  if kill -0 "$pid" 2>/dev/null && ready; then
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    log "redis: stopped"
+  fi
 }
 case "${1:-start}" in
   start) start ;; stop) stop ;; status) ready && echo running || echo stopped ;;

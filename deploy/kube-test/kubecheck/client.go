@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -265,8 +266,10 @@ func printField(ctx context.Context, ns, resource, name, path string) error {
 }
 
 // leftovers lists, across every listable kind (namespaced in all namespaces, and cluster-scoped),
-// the objects matching the label selector.
-func leftovers(ctx context.Context, selector string) error {
+// the objects matching the label selector. Objects annotated helm.sh/resource-policy=keep are kept
+// on purpose only when their kind is one of keptKinds; any other is a leftover. With deleteKept,
+// the kept objects are deleted instead (as a team does that means to drop what the chart kept).
+func leftovers(ctx context.Context, selector string, keptKinds []string, deleteKept bool) error {
 	c, err := connect()
 	if err != nil {
 		return err
@@ -287,7 +290,8 @@ func leftovers(ctx context.Context, selector string) error {
 				continue
 			}
 			kinds++
-			items, err := c.dyn.Resource(gv.WithResource(r.Name)).List(ctx, metav1.ListOptions{LabelSelector: selector})
+			res := c.dyn.Resource(gv.WithResource(r.Name))
+			items, err := res.List(ctx, metav1.ListOptions{LabelSelector: selector})
 			if apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) {
 				continue // listed by discovery, not listable in fact
 			}
@@ -296,9 +300,16 @@ func leftovers(ctx context.Context, selector string) error {
 			}
 			for _, o := range items.Items {
 				id := strings.TrimPrefix(o.GetNamespace()+"/", "/") + r.Kind + "/" + o.GetName()
-				if o.GetAnnotations()["helm.sh/resource-policy"] == "keep" {
+				isKept := o.GetAnnotations()["helm.sh/resource-policy"] == "keep"
+				switch {
+				case isKept && deleteKept:
+					if err := res.Namespace(o.GetNamespace()).Delete(ctx, o.GetName(), metav1.DeleteOptions{}); err != nil {
+						return fmt.Errorf("delete %s: %w", id, err)
+					}
+					fmt.Println("deleted (was kept):", id)
+				case isKept && slices.Contains(keptKinds, r.Kind):
 					kept = append(kept, id)
-				} else {
+				default:
 					found = append(found, id)
 				}
 			}

@@ -8,8 +8,9 @@
 //	create FILE...                 creates every object (CRDs: then waits until they are served)
 //	dry-run FILE...                server-side dry-run create of every object, strict field validation
 //	field NS RESOURCE NAME PATH    prints a string field (dotted PATH) of an object
-//	leftovers SELECTOR             lists objects of every listable kind matching SELECTOR; exit 1 if any
-//	                               (objects annotated helm.sh/resource-policy=keep are listed apart)
+//	leftovers SELECTOR [KIND...]   lists objects of every listable kind matching SELECTOR; exit 1 if any,
+//	                               except those annotated helm.sh/resource-policy=keep of a named KIND
+//	delete-kept SELECTOR           deletes the objects matching SELECTOR annotated helm.sh/resource-policy=keep
 //
 // dry-run and create first create the namespaces the objects name and their "default"
 // ServiceAccount, as the namespace and service-account controllers would.
@@ -24,7 +25,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: kubecheck <certs|free-ports|kubeconfig|wait-ready|create|dry-run|field|leftovers> ...")
+		fail("usage: kubecheck <certs|free-ports|kubeconfig|wait-ready|create|dry-run|field|leftovers|delete-kept> ...")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -48,7 +49,10 @@ func main() {
 		a := need(args, 4)
 		err = printField(ctx, a[0], a[1], a[2], a[3])
 	case "leftovers":
-		err = leftovers(ctx, need(args, 1)[0])
+		a := need(args, 1)
+		err = leftovers(ctx, a[0], a[1:], false)
+	case "delete-kept":
+		err = leftovers(ctx, need(args, 1)[0], nil, true)
 	default:
 		fail("unknown subcommand " + os.Args[1])
 	}

@@ -1,13 +1,16 @@
 import { fileURLToPath } from 'node:url';
+import { kafkaConfigProperties, loadConfig, Type } from '@appgov/config';
 import { topicSpecs } from '@appgov/contracts';
-import { createKafka } from './kafka-client.js';
+import { createKafka, createKafkaFromEnv } from './kafka-client.js';
+import type { KafkaConnectionEnv } from './kafka-security.js';
 import { ensureTopics } from './topic-admin.js';
 
-// `node dist/src/create-topics.js`: creates the default topics (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX).
+// `node dist/src/create-topics.js`: creates the default topics with the services' Kafka variables
+// (KAFKA_BROKERS, KAFKA_SSL*, KAFKA_SASL_*) and KAFKA_TOPIC_PREFIX, so it reaches a managed broker too.
 
 /** Creates every contract topic on the brokers; returns the names it created. */
-export async function createDefaultTopics(brokers: string, prefix?: string): Promise<string[]> {
-  const kafka = createKafka({ clientId: 'appgov-create-topics', brokers });
+export async function createDefaultTopics(env: KafkaConnectionEnv, prefix?: string): Promise<string[]> {
+  const kafka = createKafkaFromEnv(env, { clientId: 'appgov-create-topics' });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -40,8 +43,10 @@ export async function deleteTopicsWithPrefix(brokers: string, prefix: string): P
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:59092';
-  createDefaultTopics(brokers, process.env.KAFKA_TOPIC_PREFIX).then(
+  const env = loadConfig(
+    Type.Object({ ...kafkaConfigProperties(), KAFKA_TOPIC_PREFIX: Type.Optional(Type.String()) }),
+  );
+  createDefaultTopics(env, env.KAFKA_TOPIC_PREFIX).then(
     (created) => console.log(created.length ? `created: ${created.join(', ')}` : 'all topics exist'),
     (error: unknown) => {
       console.error('creating topics failed:', error);

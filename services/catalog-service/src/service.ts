@@ -73,11 +73,10 @@ export async function createService(
   setQueryTimeout(db, config.QUERY_STATEMENT_TIMEOUT_MS);
   const redis = createRedis(config.REDIS_URL, logger, redisTlsOptions(config));
   const app = await buildApp({ config, db, logger, registry, redis });
-  await registerInfrastructure(
-    app,
-    { config, db, redis, logger, registry },
-    { enabled: withKafka, relayPollMs: overrides.relayPollMs ?? 1000 },
-  );
+  await registerInfrastructure(app, { db, redis, logger, registry }, config, {
+    enabled: withKafka,
+    relayPollMs: overrides.relayPollMs ?? 1000,
+  });
   const relay = withKafka ? app.outboxRelay : undefined;
   const rows = defineCounter(registry, {
     name: 'appgov_catalog_rows_written_total',

@@ -146,7 +146,7 @@ export async function createService(
   });
 
   const app = await buildApp({ config, deps, logger, registry, redis });
-  await registerInfrastructure(app, { config, db, redis, logger, registry }, overrides.wrapSend);
+  await registerInfrastructure(app, { db, redis, logger, registry }, config, overrides.wrapSend);
   const { kafka, outboxRelay: relay } = app;
 
   let consumer: ConsumerRunner | undefined;

@@ -85,7 +85,7 @@ export async function createService(
     maxRetriesPerRequest: 3,
   });
   const app = await buildApp({ db, logger, registry, config });
-  await registerInfrastructure(app, { config, db, redis, logger, registry });
+  await registerInfrastructure(app, { db, redis, logger, registry }, config);
   const { kafka, outboxRelay: relay } = app;
   const producer = kafka.producer;
 

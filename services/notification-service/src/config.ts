@@ -52,9 +52,9 @@ export const ConfigSchema = Type.Object({
   /** How often the email and webhook senders look for due rows. */
   SENDER_POLL_INTERVAL_MS: Type.Integer({ default: 500, minimum: 10 }),
   /** A claimed row is invisible to other replicas for this long (a crashed sender's rows come back). */
+  SENDER_LEASE_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   /** Dedupe rows older than this are pruned; longer than any topic's retention (30 days). */
   PROCESSED_EVENTS_RETENTION_DAYS: Type.Integer({ default: 35, minimum: 1 }),
-  SENDER_LEASE_MS: Type.Integer({ default: 60_000, minimum: 100 }),
 });
 
 /** notification-service configuration. */

@@ -146,7 +146,7 @@ export async function createService(
     webhookSecrets,
     pokeWebhooks: () => webhookDispatcher.poke(),
   });
-  await registerInfrastructure(app, { config, db, redis, logger, registry });
+  await registerInfrastructure(app, { db, redis, logger, registry }, config);
   const kafka = app.kafka;
 
   let consumer: ConsumerRunner | undefined;

@@ -56,6 +56,10 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const ENVIRONMENT: Record<string, string> = {
   KAFKA_BROKERS: 'Kafka bootstrap servers, host:port[,host:port] (dlq commands)',
   KAFKA_TOPIC_PREFIX: 'the services’ topic prefix, if any (dlq commands)',
+  KAFKA_SSL:
+    'true: TLS to the brokers; KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE as the services read them',
+  KAFKA_SASL_MECHANISM:
+    'plain, scram-sha-256 or scram-sha-512, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
   APPGOV_CONNECTION_URL: 'connection-service base URL, e.g. http://127.0.0.1:8081 (sync, connections)',
   APPGOV_TOKEN: 'bearer JWT: an admin of the tenant for sync, an operator for connections',
 };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { kafkaConfigProperties, loadConfig, Type } from '@appgov/config';
 import { topicNames } from '@appgov/contracts';
-import { createKafka } from '@appgov/kafka';
+import { createKafkaFromEnv } from '@appgov/kafka';
 import { findCommand, usage } from './commands.js';
 import { connectionApi } from './connection-api.js';
 import { type DlqEntry, type DlqFilter, matches, readDlq } from './dlq-reader.js';
@@ -102,7 +103,11 @@ async function dlqCommand(
   positionals: string[],
   io: Io,
 ): Promise<number> {
-  const kafka = createKafka({ clientId: 'appgov-ops', brokers: need(io.env, 'KAFKA_BROKERS') });
+  need(io.env, 'KAFKA_BROKERS');
+  // The services' Kafka variables, so the CLI reaches a managed broker (TLS, SASL) as they do.
+  const kafka = createKafkaFromEnv(loadConfig(Type.Object(kafkaConfigProperties()), io.env), {
+    clientId: 'appgov-ops',
+  });
   const dlqTopic = topicNames({ prefix: io.env.KAFKA_TOPIC_PREFIX ?? '' }).dlq;
   const entries = await readDlq(kafka, dlqTopic);
   if (name === 'dlq inspect') {

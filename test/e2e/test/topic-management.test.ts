@@ -85,7 +85,7 @@ t.test('missing topics keep every service unready, naming them; present topics l
   t.same(created, [], 'no service created a topic');
 
   // The platform team creates them (as the chart's Strimzi KafkaTopic resources would).
-  await createDefaultTopics(KAFKA_BROKERS, `${prefix}.`);
+  await createDefaultTopics({ KAFKA_BROKERS }, `${prefix}.`);
   t.same(await verifyTopics(admin, specs), []);
   for (const proc of procs) {
     const ready = await waitFor(async () => ((await readyz(proc)).status === 200 ? true : undefined), {

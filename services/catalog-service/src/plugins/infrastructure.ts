@@ -1,44 +1,26 @@
 import { databaseUrl, type OutboxDatabase, outboxView } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { createKafkaFromEnv } from '@appgov/kafka';
-import { dbPlugin, kafkaPlugin, outboxRelayPlugin, redisPlugin } from '@appgov/service';
-import type { AppLogger, Registry } from '@appgov/telemetry';
-import type { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
+import { type InfrastructureClients, registerInfrastructure as registerShared } from '@appgov/service';
 import type { Config } from '../config.js';
 
-/** The clients the service built; the plugins own their readiness checks and closing. */
-export interface Infrastructure<DB extends OutboxDatabase> {
-  config: Readonly<Config>;
-  db: Kysely<DB>;
-  redis: Redis;
-  logger: AppLogger;
-  registry: Registry;
-}
-
 /**
- * The infrastructure catalog-service needs, as named plugins whose declared dependencies make a wrong
- * order fail at boot: Postgres, Redis and, unless an HTTP-only test turns it off, Kafka and the outbox relay.
+ * What catalog-service links to: Postgres, Redis and, unless an HTTP-only test turns it off, Kafka
+ * and the outbox relay (its app-inventory events; big batches, the catalog writes many at once).
  */
 export async function registerInfrastructure<DB extends OutboxDatabase>(
   app: HttpApp,
-  { config, db, redis, logger, registry }: Infrastructure<DB>,
+  clients: InfrastructureClients<DB>,
+  config: Readonly<Config>,
   kafka: { enabled: boolean; relayPollMs: number },
 ): Promise<void> {
-  await app.register(dbPlugin, { db });
-  await app.register(redisPlugin, { redis });
-  if (!kafka.enabled) return;
-  await app.register(kafkaPlugin, {
-    client: createKafkaFromEnv(config, { clientId: 'catalog-service', logger }),
-    logger,
-    manageTopics: config.KAFKA_MANAGE_TOPICS,
-  });
-  await app.register(outboxRelayPlugin, {
-    db: outboxView(db),
-    logger,
-    registry,
-    pollIntervalMs: kafka.relayPollMs,
-    listenConnectionString: databaseUrl(config),
-    batchSize: 500,
+  await registerShared(app, clients, {
+    name: 'catalog-service',
+    kafka: kafka.enabled ? config : undefined,
+    outbox: {
+      db: outboxView(clients.db),
+      pollIntervalMs: kafka.relayPollMs,
+      listenConnectionString: databaseUrl(config),
+      batchSize: 500,
+    },
   });
 }

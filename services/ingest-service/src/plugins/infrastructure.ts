@@ -1,41 +1,21 @@
 import { databaseUrl, type OutboxDatabase, outboxView } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
-import { createKafkaFromEnv } from '@appgov/kafka';
-import { dbPlugin, kafkaPlugin, outboxRelayPlugin, redisPlugin } from '@appgov/service';
-import type { AppLogger, Registry } from '@appgov/telemetry';
-import type { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
+import { type InfrastructureClients, registerInfrastructure as registerShared } from '@appgov/service';
 import type { Config } from '../config.js';
 
-/** The clients the service built; the plugins own their readiness checks and closing. */
-export interface Infrastructure<DB extends OutboxDatabase> {
-  config: Readonly<Config>;
-  db: Kysely<DB>;
-  redis: Redis;
-  logger: AppLogger;
-  registry: Registry;
-}
-
-/**
- * The infrastructure ingest-service needs, as named plugins whose declared dependencies make a wrong
- * order fail at boot: Postgres, Redis, Kafka and the outbox relay.
- */
+/** What ingest-service links to: Postgres, Redis, Kafka and the outbox relay (sync status events). */
 export async function registerInfrastructure<DB extends OutboxDatabase>(
   app: HttpApp,
-  { config, db, redis, logger, registry }: Infrastructure<DB>,
+  clients: InfrastructureClients<DB>,
+  config: Readonly<Config>,
 ): Promise<void> {
-  await app.register(dbPlugin, { db });
-  await app.register(redisPlugin, { redis });
-  await app.register(kafkaPlugin, {
-    client: createKafkaFromEnv(config, { clientId: 'ingest-service', logger }),
-    logger,
-    manageTopics: config.KAFKA_MANAGE_TOPICS,
-  });
-  await app.register(outboxRelayPlugin, {
-    db: outboxView(db),
-    pollIntervalMs: config.OUTBOX_POLL_MS,
-    listenConnectionString: databaseUrl(config),
-    logger,
-    registry,
+  await registerShared(app, clients, {
+    name: 'ingest-service',
+    kafka: config,
+    outbox: {
+      db: outboxView(clients.db),
+      pollIntervalMs: config.OUTBOX_POLL_MS,
+      listenConnectionString: databaseUrl(config),
+    },
   });
 }
