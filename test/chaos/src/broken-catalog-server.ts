@@ -2,16 +2,11 @@
 // (ServiceOverrides.brokenRecordsOutageHandling): the chaos suite's proof that its checker can fail.
 // A test build's entry point; production images run services/catalog-service/dist/src/server.js.
 import { createService, loadConfig } from '@appgov/catalog-service';
-import { shutdownOnSignals } from '@appgov/http';
+import { runServiceProcess } from '@appgov/service';
 
-const config = loadConfig();
-const service = await createService(config, { brokenRecordsOutageHandling: true });
-shutdownOnSignals(() => service.stop(), service.logger);
-try {
-  await service.app.listen({ port: config.PORT, host: config.HOST });
-  await service.start();
-} catch (err) {
-  service.logger.fatal({ err }, 'broken catalog-service failed to start');
-  await service.stop().catch(() => {});
-  process.exit(1);
-}
+await runServiceProcess({
+  name: 'catalog-service (broken record consumer)',
+  config: loadConfig(),
+  telemetry: { shutdown: async () => {} },
+  createService: (config) => createService(config, { brokenRecordsOutageHandling: true }),
+});

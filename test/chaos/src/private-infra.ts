@@ -65,6 +65,8 @@ export function privateInfra(o: PrivateInfraOptions): PrivateInfra {
     KAFKA_SASL_PORT: String(ports.sasl),
     KAFKA_SASL_SSL_BROKERS: `127.0.0.1:${ports.sasl}`,
     APPGOV_TLS_DIR: tls,
+    // up.sh/down.sh's record of which clone started the servers on these ports: ours, not the shared one.
+    APPGOV_LOCAL_OWNER_FILE: join(o.state, 'owner'),
     APPGOV_CA_FILE: join(tls, 'ca.pem'),
     DATABASE_URL: databaseUrl,
     DATABASE_MIGRATION_URL: `postgres://appgov_migrator:appgov_migrator@127.0.0.1:${ports.pg}/appgov`,
