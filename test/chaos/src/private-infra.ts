@@ -1,7 +1,8 @@
 // Private Postgres, Redis and Kafka for chaos runs: started with deploy/local's scripts under their own
 // state folder and ports, so they can be killed without touching the shared instances other tests use.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@appgov/e2e';
 
@@ -81,7 +82,7 @@ export function privateInfra(o: PrivateInfraOptions): PrivateInfra {
         ? join(o.state, 'kafka', 'kafka.pid')
         : which === 'redis'
           ? join(o.state, 'redis', 'redis.pid')
-          : join(o.state, 'pg', 'postmaster.pid');
+          : postgresPidFile(o.state);
     const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
     if (!Number.isInteger(pid) || pid <= 1) throw new Error(`${which}: no pid in ${file}`);
     return pid;
@@ -116,6 +117,17 @@ export function privateInfra(o: PrivateInfraOptions): PrivateInfra {
     },
     startOne: (which) => script(`${which}.sh`, 'start'),
   };
+}
+
+/** postgres.sh's data folder: under the state folder, or (postgres user locked out) its hashed twin. */
+function postgresPidFile(state: string): string {
+  const inState = join(state, 'pg', 'postmaster.pid');
+  if (existsSync(inState)) return inState;
+  const key = createHash('sha256')
+    .update(`${realpathSync(state)}\n`)
+    .digest('hex')
+    .slice(0, 12);
+  return join('/var/lib/postgresql/appgov', key, 'pg', 'postmaster.pid');
 }
 
 function runScript(name: string, action: string, env: Record<string, string>): Promise<void> {
