@@ -25,6 +25,8 @@ export interface SyncJobTable {
   traceparent: ColumnType<string | null, string | null | undefined, string | null>;
   /** The connection's own share of each Okta bucket (null: the deployment's OKTA_BUCKET_SHARE). */
   rate_limit_share: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Pauses on a dependency outage so far (the outage budget; lease-loss resumes do not count). */
+  outage_pauses: Generated<number>;
 }
 
 /** `sync_checkpoints`: where each dataset of a sync stands. */

@@ -3,7 +3,6 @@
 // long sync never stalls the consumer's heartbeats. A job runs only under its connection's Redis
 // lease (I6); a replica that finds a running job whose lease expired resumes it (I7).
 import { randomUUID } from 'node:crypto';
-import { AppError, isDependencyOutage } from '@appgov/errors';
 import { assertValidEvent } from '@appgov/kafka';
 import type { OktaClientFactory, OktaCredential } from '@appgov/okta-client';
 import type { StoredOktaCredential } from '@appgov/secrets';
@@ -15,7 +14,7 @@ import type { IngestDatabase } from './ingest.tables.js';
 import { recordEvent } from './record-event.js';
 import { runSync, type SyncEngineDeps, type SyncProgress } from './sync-engine.js';
 import { enqueueCompleted, enqueueFailed, enqueueStarted } from './sync-events.js';
-import { failureOf, JobStop } from './sync-failure.js';
+import { failureOf, isTransientOutage, JobStop } from './sync-failure.js';
 import {
   finishJob,
   getCheckpoints,
@@ -23,21 +22,18 @@ import {
   lockClaimable,
   lockOwnRunningJob,
   markRunning,
+  notePause,
   requeue,
   type SyncJob,
 } from './sync-job.repository.js';
 import { freeSlots } from './sync-slots.js';
 
-/** Attempts after which an outage fails the sync instead of pausing it (a long outage surfaces as a failure). */
-const MAX_OUTAGE_ATTEMPTS = 10;
-
 /**
- * Kafka, Postgres, Redis or Vault unreachable: not the sync's fault, so it is waited out (SPEC §11)
- * like a crashed worker's sync. Vault's outage is an AppError (the secret store's classification),
- * which isDependencyOutage leaves alone; a sealed or unreachable Vault is VAULT_UNAVAILABLE.
+ * Outage pauses after which an outage fails the sync instead of pausing it (a long outage surfaces
+ * as a failure). Pauses, not attempts: a replica starved of CPU loses leases and another resumes its
+ * syncs, which adds attempts without any outage (issue 16).
  */
-const isOutage = (error: unknown): boolean =>
-  isDependencyOutage(error) || (error instanceof AppError && error.code === 'VAULT_UNAVAILABLE');
+const MAX_OUTAGE_PAUSES = 10;
 
 export interface JobRunnerDeps extends SyncEngineDeps {
   clock: Clock;
@@ -273,10 +269,14 @@ export class JobRunner {
         log.info('sync handed back for another worker (shutdown)');
       } else if (error instanceof JobStop && error.kind === 'lease_lost') {
         log.warn('sync lease lost; another worker owns this sync');
-      } else if (isOutage(error) && job.attempts < MAX_OUTAGE_ATTEMPTS) {
-        // Kafka, Postgres, Redis or Vault went away (SPEC §11): leave the job running without a heartbeat, as a
+      } else if (isTransientOutage(error) && job.outagePauses < MAX_OUTAGE_PAUSES) {
+        // Kafka, Postgres, Redis or Vault went away or did not answer in time (SPEC §11): leave the job running without a heartbeat, as a
         // crashed worker would; once the heartbeat is stale any replica resumes it from its checkpoint (I7).
-        log.warn({ err: error }, 'sync paused: infrastructure unavailable; it resumes from its checkpoint');
+        await notePause(this.#d.db, job.syncId, this.workerId).catch(() => {});
+        log.warn(
+          { err: error, pauses: job.outagePauses + 1 },
+          'sync paused: infrastructure unavailable; it resumes from its checkpoint',
+        );
       } else {
         const failure = failureOf(error);
         const cancelled = failure.reasonCode === 'cancelled';
@@ -301,6 +301,8 @@ export class JobRunner {
             reasonCode: failure.reasonCode,
             code: (error as { code?: unknown })?.code,
             calls: progress.callsMade,
+            // An unclassified error is logged whole, so that an `internal` failure can be traced.
+            ...(failure.reasonCode === 'internal' ? { err: error } : {}),
           },
           `sync ${outcome}`,
         );

@@ -1,4 +1,4 @@
-import { AppError } from '@appgov/errors';
+import { AppError, isDependencyOutage } from '@appgov/errors';
 import { OktaErrorCode } from '@appgov/okta-client';
 
 /** Failure reason codes of sync.failed (contracts SyncFailureReason). */
@@ -18,6 +18,20 @@ export class JobStop extends Error {
     this.name = 'JobStop';
   }
 }
+
+/**
+ * True when the sync stopped because a dependency was briefly unreachable, not because of the org or
+ * the work: Kafka, Postgres or Redis (isDependencyOutage), or Vault not answering in time (the
+ * secrets client's VAULT_UNAVAILABLE: refused, reset, timed out, 5xx or sealed). Such a sync pauses
+ * and resumes from its checkpoint; it must never end `internal`. Under CPU starvation a Vault read
+ * takes longer than its 5 s timeout long before any other call times out (issue 16's bench runs).
+ */
+export function isTransientOutage(error: unknown): boolean {
+  if (isDependencyOutage(error)) return true;
+  return error instanceof AppError && error.code === VAULT_UNAVAILABLE;
+}
+
+const VAULT_UNAVAILABLE = 'VAULT_UNAVAILABLE';
 
 /** Maps the error that ended a sync to its reason code and a message safe to publish. */
 export function failureOf(error: unknown): { reasonCode: SyncFailureReason; message: string } {

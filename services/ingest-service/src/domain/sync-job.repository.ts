@@ -19,6 +19,8 @@ export interface SyncJob {
   traceparent?: string | null;
   /** The connection's own share of each Okta bucket (null: the deployment's). */
   rateLimitShare?: number | null;
+  /** Pauses on a dependency outage so far. */
+  outagePauses: number;
 }
 
 /** Where one dataset of a sync stands. */
@@ -52,6 +54,7 @@ const toJob = (r: {
   started_at: Date | null;
   traceparent: string | null;
   rate_limit_share: number | null;
+  outage_pauses: number;
 }): SyncJob => ({
   syncId: r.sync_id,
   connectionId: r.connection_id,
@@ -63,6 +66,7 @@ const toJob = (r: {
   startedAt: r.started_at,
   traceparent: r.traceparent,
   rateLimitShare: r.rate_limit_share,
+  outagePauses: r.outage_pauses,
 });
 
 const JOB_COLUMNS = [
@@ -76,6 +80,7 @@ const JOB_COLUMNS = [
   'started_at',
   'traceparent',
   'rate_limit_share',
+  'outage_pauses',
 ] as const;
 
 /**
@@ -235,6 +240,17 @@ export async function heartbeat(
     .returning(['cancel_requested'])
     .executeTakeFirst();
   return row ? { cancelRequested: row.cancel_requested } : undefined;
+}
+
+/** Counts a pause on a dependency outage (best effort: with Postgres down it cannot be counted). */
+export async function notePause(db: Db, syncId: string, workerId: string): Promise<void> {
+  await db
+    .updateTable('sync_jobs')
+    .set({ outage_pauses: sql`outage_pauses + 1` })
+    .where('sync_id', '=', syncId)
+    .where('worker_id', '=', workerId)
+    .where('state', '=', 'running')
+    .execute();
 }
 
 /** Gives a job back (shutdown): any replica may resume it from its checkpoints at once. */
