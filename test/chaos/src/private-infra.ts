@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@appgov/e2e';
+import pg from 'pg';
 
 export const INFRA = ['kafka', 'postgres', 'redis'] as const;
 export type Infra = (typeof INFRA)[number];
@@ -100,6 +101,18 @@ export function privateInfra(o: PrivateInfraOptions): PrivateInfra {
         cpSync(shared, libs, { recursive: true });
       }
       for (const which of INFRA) await script(`${which}.sh`, 'start');
+      // postgres.sh tunes for tests with synchronous_commit off: a SIGKILLed server then forgets
+      // transactions it had reported committed (WAL still in its buffers), which no production
+      // Postgres does and which looks exactly like the services losing data. A kill of the process
+      // keeps the OS page cache, so fsync may stay off; commits must reach the WAL file.
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query('ALTER SYSTEM SET synchronous_commit = on');
+        await client.query('SELECT pg_reload_conf()');
+      } finally {
+        await client.end();
+      }
     },
     async stop() {
       const errors: string[] = [];
