@@ -11,6 +11,7 @@ import Fastify, {
 } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { AuthOptions } from './auth.js';
+import { problemClientErrorHandler, problemFrameworkErrors } from './edge-errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
 import { rejectUnsafeInput } from './input-guard.js';
@@ -63,6 +64,8 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<HttpAp
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     requestIdHeader: 'x-request-id',
+    clientErrorHandler: problemClientErrorHandler,
+    frameworkErrors: problemFrameworkErrors,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as HttpApp;

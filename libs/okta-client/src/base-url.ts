@@ -4,6 +4,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { AppError } from '@appgov/errors';
 import { Agent } from 'undici';
+import { publicOnlyLookup } from './address-guard.js';
 import { OktaErrorCode } from './errors.js';
 
 /** Maps an org's domain to its API base URL. */
@@ -103,7 +104,9 @@ export function createAgent(options: TransportOptions): Agent {
     });
   }
   const address = options.resolveAllTo;
-  if (!address) return new Agent({ connect: { timeout: options.connectTimeoutMs } });
+  // Real DNS: only public addresses (finding 8), whatever the org's host is.
+  if (!address)
+    return new Agent({ connect: { timeout: options.connectTimeoutMs, lookup: publicOnlyLookup() } });
   const family = address.includes(':') ? 6 : 4;
   const lookup = (
     _hostname: string,

@@ -1,3 +1,4 @@
+export * from './address-guard.js';
 export * from './base-url.js';
 export * from './breaker.js';
 export * from './buckets.js';

@@ -19,6 +19,8 @@ export const ConfigSchema = Type.Object({
   OKTA_TEST_RESOLVE_TO_LOOPBACK: Type.Boolean({ default: false }),
   /** C1: accept hosts outside Okta's own domains (customer custom domains). */
   OKTA_ALLOW_CUSTOM_DOMAINS: Type.Boolean({ default: false }),
+  /** Finding 11: live connections per tenant; beyond it adding one is 409 CONNECTION_QUOTA_EXCEEDED. */
+  CONNECTIONS_PER_TENANT_MAX: Type.Integer({ default: 100, minimum: 1 }),
   SYNC_INTERVAL_SECONDS: Type.Integer({ default: 6 * 3600, minimum: 60 }),
   /** Share of the interval by which each next sync is moved earlier or later at random. */
   SYNC_JITTER_RATIO: Type.Number({ default: 0.1, minimum: 0, maximum: 0.5 }),

@@ -118,6 +118,7 @@ export async function createService(
     logger,
     settings: {
       allowCustomDomains: config.OKTA_ALLOW_CUSTOM_DOMAINS,
+      maxConnectionsPerTenant: config.CONNECTIONS_PER_TENANT_MAX,
       syncIntervalSeconds: config.SYNC_INTERVAL_SECONDS,
       jitterRatio: config.SYNC_JITTER_RATIO,
       rateLimitShare: {

@@ -16,6 +16,13 @@ export const ConfigSchema = Type.Object({
   SMTP_PORT: Type.Integer({ default: 587, minimum: 1, maximum: 65535 }),
   /** true: implicit TLS (port 465); false: STARTTLS when the server offers it. */
   SMTP_SECURE: Type.Boolean({ default: false }),
+  /** true: STARTTLS is required; a server that does not offer it is not sent any mail. */
+  SMTP_REQUIRE_TLS: Type.Boolean({ default: false }),
+  /**
+   * Finding 5: plaintext SMTP to a host other than loopback is refused at start; true allows it
+   * explicitly (a relay on a trusted private link).
+   */
+  SMTP_ALLOW_PLAINTEXT: Type.Boolean({ default: false }),
   SMTP_USER: Type.Optional(Type.String()),
   SMTP_PASSWORD: Type.Optional(Secret()),
   /**
@@ -55,6 +62,8 @@ export const ConfigSchema = Type.Object({
   SENDER_LEASE_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   /** Dedupe rows older than this are pruned; longer than any topic's retention (30 days). */
   PROCESSED_EVENTS_RETENTION_DAYS: Type.Integer({ default: 35, minimum: 1 }),
+  /** Finding 11: finished webhook deliveries (and their attempts) are kept this long, then pruned. */
+  WEBHOOK_DELIVERY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1 }),
 });
 
 /** notification-service configuration. */

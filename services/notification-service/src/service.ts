@@ -23,6 +23,8 @@ import { EmailSender } from './domain/email-sender.js';
 import { notificationMetrics } from './domain/notification.metrics.js';
 import type { NotificationDatabase } from './domain/notification.table.js';
 import { type ProcessorDeps, pruneProcessedEvents } from './domain/notification-processor.js';
+import { assertSmtpTransportSecure } from './domain/smtp-transport-policy.js';
+import { pruneDeliveryLog } from './domain/webhook.repository.js';
 import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { moveLegacyWebhookSecrets, WebhookSecrets } from './domain/webhook-secrets.js';
 import { notificationMigrations } from './migrations/index.js';
@@ -64,6 +66,7 @@ export async function createService(
   config: Readonly<Config>,
   overrides: ServiceOverrides = {},
 ): Promise<Service> {
+  assertSmtpTransportSecure(config);
   const logger = overrides.logger ?? createLogger({ name: 'notification-service', level: config.LOG_LEVEL });
   const registry = overrides.registry ?? createMetricsRegistry('notification-service');
   const clock = overrides.clock ?? systemClock;
@@ -92,6 +95,7 @@ export async function createService(
       host: config.SMTP_HOST,
       port: config.SMTP_PORT,
       secure: config.SMTP_SECURE,
+      requireTls: config.SMTP_REQUIRE_TLS,
       user: config.SMTP_USER,
       password: await resolveSmtpPassword(config),
       from: config.SMTP_FROM,
@@ -199,6 +203,13 @@ export async function createService(
         pruneProcessedEvents(db, before).then(
           (n) => n > 0 && logger.info({ pruned: n }, 'pruned old dedupe rows'),
           (error: unknown) => logger.warn({ err: error }, 'pruning dedupe rows failed'),
+        );
+        const logBefore = new Date(
+          clock.now().getTime() - config.WEBHOOK_DELIVERY_RETENTION_DAYS * 86_400_000,
+        );
+        pruneDeliveryLog(db, logBefore).then(
+          (n) => n > 0 && logger.info({ pruned: n }, 'pruned old webhook deliveries'),
+          (error: unknown) => logger.warn({ err: error }, 'pruning webhook deliveries failed'),
         );
       };
       pruneTimer = setInterval(() => {

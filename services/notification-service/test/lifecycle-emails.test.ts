@@ -64,9 +64,12 @@ t.test(
     );
     for (const mail of ready) {
       t.match(mail.subject, domain, 'domain in subject');
-      t.match(mail.subject, 'Acme Governance', 'tenant product name');
+      // Finding 5: Appgov's own mail never carries the tenant's product name or links.
+      t.match(mail.subject, /^Appgov: /, "the operator's product name");
+      t.notMatch(mail.subject + mail.decoded, 'Acme Governance', 'not the tenant product name');
       t.match(mail.decoded, `The first sync of your Okta domain ${domain} has completed`, 'domain in body');
-      t.match(mail.decoded, `https://gov.acme.example/connections/${connectionId}`, 'tenant link');
+      t.match(mail.decoded, `http://localhost:3000/connections/${connectionId}`, "the operator's link");
+      t.notMatch(mail.decoded, 'gov.acme.example', 'not the tenant link');
       t.match(mail.decoded, /Content-Type: text\/html/, 'html part');
     }
 

@@ -1,5 +1,6 @@
 export * from './free-ports.js';
 export * from './kcat-reader.js';
+export * from './local-stack.js';
 export * from './ops-cli.js';
 export * from './prometheus.js';
 export * from './service-process.js';

@@ -19,6 +19,7 @@ import {
 } from './connection.service.js';
 import { connectionEvents } from './connection-events.js';
 import { getConnection } from './connection-queries.js';
+import { assertConnectionQuota, DEFAULT_MAX_CONNECTIONS_PER_TENANT } from './connection-quota.js';
 import { type CredentialInput, prepareCredential } from './credential.js';
 import { normaliseOktaDomain } from './okta-domain.js';
 import { nextSyncAt } from './schedule.js';
@@ -46,6 +47,9 @@ export async function addConnection(
       details: { domain },
     });
   if (await domainConnected(deps.db, actor.tenant, domain)) throw duplicate();
+  const maxConnections = deps.settings.maxConnectionsPerTenant ?? DEFAULT_MAX_CONNECTIONS_PER_TENANT;
+  // Before validating: a tenant at its quota spends no Okta call.
+  await assertConnectionQuota(deps.db, actor.tenant, maxConnections);
 
   takeValidationAttempt(deps.okta, actor.tenant, domain);
   const credential = await prepareCredential(deps.okta, domain, input);
@@ -55,6 +59,7 @@ export async function addConnection(
   const now = deps.clock.now();
   try {
     await deps.db.transaction().execute(async (trx) => {
+      await assertConnectionQuota(trx, actor.tenant, maxConnections, true);
       const interval = await syncIntervalOf(trx, actor.tenant, deps.settings.syncIntervalSeconds);
       await insertConnection(trx, {
         id,

@@ -1,6 +1,7 @@
 import { findLiveConnection, listLiveConnections } from './connection.repository.js';
 import { type ConnectionDeps, notFound, requireConnectionId } from './connection.service.js';
 import { connectionView } from './connection.view.js';
+import { decodeCursor, nextCursorOf } from './list-cursor.js';
 import { findSyncRun, findSyncRuns } from './sync-run.repository.js';
 
 // What a tenant reads about its connections: one, all, and the per-provider summary (C5, C7).
@@ -21,8 +22,12 @@ export async function getConnection(deps: QueryDeps, tenant: string, id: string)
 }
 
 /** Every live connection of the tenant, oldest first, with their running syncs. */
-export async function listConnections(deps: QueryDeps, tenant: string) {
-  const rows = await listLiveConnections(deps.db, tenant);
+export async function listConnections(
+  deps: QueryDeps,
+  tenant: string,
+  page?: { limit: number; after?: [Date, string] | undefined },
+) {
+  const rows = await listLiveConnections(deps.db, tenant, page);
   const currentIds = rows.map((r) => r.current_sync_id).filter((x): x is string => x !== null);
   const runs = await findSyncRuns(deps.db, currentIds);
   const byId = new Map(runs.map((r) => [r.sync_id, r]));
@@ -35,6 +40,13 @@ export async function listConnections(deps: QueryDeps, tenant: string) {
       deps.settings.stale,
     ),
   );
+}
+
+/** One page of the tenant's connections, oldest first, and the cursor of the next. */
+export async function listConnectionsPage(deps: QueryDeps, tenant: string, limit: number, cursor?: string) {
+  const after = cursor ? (decodeCursor(cursor, ['time', 'uuid']) as [Date, string]) : undefined;
+  const items = await listConnections(deps, tenant, { limit, after });
+  return { items, nextCursor: nextCursorOf(items, limit, (c) => [new Date(c.firstConnected.at), c.id]) };
 }
 
 /** C5: per-provider summary: count and the connection whose last success is oldest (N/A first). */

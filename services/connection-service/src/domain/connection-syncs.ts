@@ -2,6 +2,7 @@ import { ConflictError } from '@appgov/errors';
 import { connectionExists, lockLiveConnection } from './connection.repository.js';
 import { type Actor, type ConnectionDeps, notFound, requireConnectionId } from './connection.service.js';
 import { type StaleThresholds, syncRunView } from './connection.view.js';
+import { decodeCursor, nextCursorOf } from './list-cursor.js';
 import { cancelCurrentInTx, requestSyncInTx } from './sync-requests.js';
 import { findSyncRun, listSyncRuns } from './sync-run.repository.js';
 import type { SyncRunRow } from './sync-run.table.js';
@@ -42,9 +43,14 @@ export async function listSyncs(
   tenant: string | null,
   id: string,
   limit: number,
+  cursor?: string,
 ) {
   requireConnectionId(id);
+  const after = cursor ? (decodeCursor(cursor, ['time', 'uuid']) as [Date, string]) : undefined;
   if (!(await connectionExists(deps.db, tenant, id))) throw notFound();
-  const runs = await listSyncRuns(deps.db, id, limit);
-  return runs.map(syncRunView);
+  const runs = await listSyncRuns(deps.db, id, limit, after);
+  return {
+    items: runs.map(syncRunView),
+    nextCursor: nextCursorOf(runs, limit, (r) => [r.requested_at, r.sync_id]),
+  };
 }

@@ -93,16 +93,24 @@ export async function domainConnected(
   return row !== undefined;
 }
 
-/** Every live connection of the tenant, oldest first. */
-export function listLiveConnections(db: Kysely<Database>, tenant: string): Promise<ConnectionRow[]> {
-  return db
+/** The tenant's live connections, oldest first; a page of them after `after` (created, id) when given. */
+export function listLiveConnections(
+  db: Kysely<Database>,
+  tenant: string,
+  page?: { limit: number; after?: [Date, string] | undefined },
+): Promise<ConnectionRow[]> {
+  let q = db
     .selectFrom('connections')
     .selectAll()
     .where('tenant_id', '=', tenant)
-    .where('deleted_at', 'is', null)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .where('deleted_at', 'is', null);
+  if (page?.after) {
+    q = q.where(
+      sql<boolean>`(date_trunc('milliseconds', created_at), id) > (${page.after[0]}, ${page.after[1]}::uuid)`,
+    );
+  }
+  q = q.orderBy(sql`date_trunc('milliseconds', created_at)`).orderBy('id');
+  return (page ? q.limit(page.limit) : q).execute();
 }
 
 /**
@@ -150,7 +158,12 @@ export async function updateConnection(
 /** Operator listing (C12): live connections with their current run, no credential columns. */
 export function listConnectionsWithCurrentRun(
   db: Kysely<Database>,
-  filter: { tenant?: string | undefined; status?: ConnectionStatus | undefined; limit: number },
+  filter: {
+    tenant?: string | undefined;
+    status?: ConnectionStatus | undefined;
+    limit: number;
+    after?: [string, Date, string] | undefined;
+  },
 ) {
   let q = db
     .selectFrom('connections as c')
@@ -177,5 +190,16 @@ export function listConnectionsWithCurrentRun(
     .where('c.deleted_at', 'is', null);
   if (filter.tenant) q = q.where('c.tenant_id', '=', filter.tenant);
   if (filter.status) q = q.where('c.status', '=', filter.status);
-  return q.orderBy('c.tenant_id').orderBy('c.created_at').limit(filter.limit).execute();
+  if (filter.after) {
+    const [tenant, at, id] = filter.after;
+    q = q.where(
+      sql<boolean>`(c.tenant_id, date_trunc('milliseconds', c.created_at), c.id) > (${tenant}, ${at}, ${id}::uuid)`,
+    );
+  }
+  return q
+    .orderBy('c.tenant_id')
+    .orderBy(sql`date_trunc('milliseconds', c.created_at)`)
+    .orderBy('c.id')
+    .limit(filter.limit)
+    .execute();
 }

@@ -29,6 +29,8 @@ export interface ConnectionDeps {
     stale: StaleThresholds;
     /** Bounds of a connection's own rate-limit share (default 0.05–0.5). */
     rateLimitShare?: RateLimitShareBounds;
+    /** Finding 11: live connections a tenant may hold (default 100). */
+    maxConnectionsPerTenant?: number;
   };
 }
 

@@ -2,20 +2,30 @@ import { listConnectionsWithCurrentRun } from './connection.repository.js';
 import type { ConnectionDeps } from './connection.service.js';
 import type { ConnectionRow, ConnectionStatus } from './connection.table.js';
 import { connectionView } from './connection.view.js';
+import { decodeCursor, nextCursorOf } from './list-cursor.js';
 import type { SyncRunRow } from './sync-run.table.js';
 
 /** C12: status of every tenant's connections for operators: no secrets, no catalog data. */
 export async function operatorList(
   deps: Pick<ConnectionDeps, 'db' | 'clock' | 'settings'>,
-  filter: { tenant?: string | undefined; status?: string | undefined; limit: number },
+  filter: {
+    tenant?: string | undefined;
+    status?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ) {
+  const after = filter.cursor
+    ? (decodeCursor(filter.cursor, ['text', 'time', 'uuid']) as [string, Date, string])
+    : undefined;
   const rows = await listConnectionsWithCurrentRun(deps.db, {
     tenant: filter.tenant,
     status: filter.status as ConnectionStatus | undefined,
     limit: filter.limit,
+    after,
   });
   const now = deps.clock.now();
-  return rows.map((r) => {
+  const items = rows.map((r) => {
     const current =
       r.sync_id && r.requested_at && r.outcome && r.trigger
         ? ({
@@ -54,4 +64,8 @@ export async function operatorList(
       nextSyncAt: view.nextSyncAt,
     };
   });
+  return {
+    items,
+    nextCursor: nextCursorOf(rows, filter.limit, (r) => [r.tenant_id, r.created_at, r.id]),
+  };
 }

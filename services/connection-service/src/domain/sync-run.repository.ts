@@ -36,20 +36,21 @@ export async function updateSyncRun(
     .execute();
 }
 
-/** A connection's runs, newest request first. */
+/** A connection's runs, newest request first; those after `after` (requested, sync id) when given. */
 export function listSyncRuns(
   db: Kysely<Database>,
   connectionId: string,
   limit: number,
+  after?: [Date, string],
 ): Promise<SyncRunRow[]> {
-  return db
-    .selectFrom('sync_runs')
-    .selectAll()
-    .where('connection_id', '=', connectionId)
-    .orderBy('requested_at', 'desc')
-    .orderBy('sync_id')
-    .limit(limit)
-    .execute();
+  const requested = sql<Date>`date_trunc('milliseconds', requested_at)`;
+  let q = db.selectFrom('sync_runs').selectAll().where('connection_id', '=', connectionId);
+  if (after) {
+    q = q.where(
+      sql<boolean>`(${requested} < ${after[0]} or (${requested} = ${after[0]} and sync_id > ${after[1]}::uuid))`,
+    );
+  }
+  return q.orderBy(requested, 'desc').orderBy('sync_id').limit(limit).execute();
 }
 
 /** True when a run requested after `requestedAt` has completed or failed already. */

@@ -2,7 +2,7 @@ import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
 import type { Actor, ConnectionDeps } from '../domain/connection.service.js';
 import { addConnection, deleteConnection, updateToken } from '../domain/connection-lifecycle.js';
-import { getConnection, listConnections, providerSummaries } from '../domain/connection-queries.js';
+import { getConnection, listConnectionsPage, providerSummaries } from '../domain/connection-queries.js';
 import { listSyncs, syncNow } from '../domain/connection-syncs.js';
 import { setTenantInterval } from '../domain/tenant-settings.js';
 import { registerRateLimitShareRoute } from './rate-limit-share.routes.js';
@@ -10,9 +10,11 @@ import {
   AddConnectionBody,
   Connection,
   ConnectionIdParams,
+  ConnectionsQuery,
   DeleteQuery,
   errors,
   ProviderSummary,
+  pageOf,
   SyncRun,
   SyncsQuery,
   TenantSettingsBody,
@@ -53,11 +55,13 @@ export function registerConnectionRoutes(app: HttpApp, deps: ConnectionDeps): vo
       ...read,
       schema: {
         tags,
-        summary: "The tenant's Okta connections (C5, C6, C7)",
-        response: { 200: Type.Object({ items: Type.Array(Connection) }), ...errors(401, 403) },
+        summary: "The tenant's Okta connections, oldest first, a page at a time (C5, C6, C7)",
+        querystring: ConnectionsQuery,
+        response: { 200: pageOf(Connection), ...errors(400, 401, 403) },
       },
     },
-    async (request) => ({ items: await listConnections(deps, actorOf(request).tenant) }),
+    async (request) =>
+      listConnectionsPage(deps, actorOf(request).tenant, request.query.limit, request.query.cursor),
   );
 
   app.get(
@@ -150,12 +154,11 @@ export function registerConnectionRoutes(app: HttpApp, deps: ConnectionDeps): vo
         summary: 'Sync history, newest first (C10)',
         params: ConnectionIdParams,
         querystring: SyncsQuery,
-        response: { 200: Type.Object({ items: Type.Array(SyncRun) }), ...errors(401, 403, 404) },
+        response: { 200: pageOf(SyncRun), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => ({
-      items: await listSyncs(deps, actorOf(request).tenant, request.params.id, request.query.limit),
-    }),
+    async (request) =>
+      listSyncs(deps, actorOf(request).tenant, request.params.id, request.query.limit, request.query.cursor),
   );
 
   registerRateLimitShareRoute(app, deps, base);

@@ -1,5 +1,4 @@
 import { type HttpApp, requireRole } from '@appgov/http';
-import { Type } from '@sinclair/typebox';
 import type { ConnectionDeps } from '../domain/connection.service.js';
 import { listSyncs } from '../domain/connection-syncs.js';
 import { operatorList } from '../domain/operator-status.js';
@@ -8,6 +7,7 @@ import {
   errors,
   OperatorConnection,
   OperatorQuery,
+  pageOf,
   SyncRun,
   SyncsQuery,
 } from './schemas.js';
@@ -24,10 +24,10 @@ export function registerOperatorRoutes(app: HttpApp, deps: ConnectionDeps): void
         tags,
         summary: 'Connection status across tenants (C12)',
         querystring: OperatorQuery,
-        response: { 200: Type.Object({ items: Type.Array(OperatorConnection) }), ...errors(401, 403) },
+        response: { 200: pageOf(OperatorConnection), ...errors(400, 401, 403) },
       },
     },
-    async (request) => ({ items: await operatorList(deps, request.query) }),
+    async (request) => operatorList(deps, request.query),
   );
   app.get(
     '/v1/operator/connections/:id/syncs',
@@ -38,9 +38,9 @@ export function registerOperatorRoutes(app: HttpApp, deps: ConnectionDeps): void
         summary: "A connection's sync history and errors, any tenant (C12)",
         params: ConnectionIdParams,
         querystring: SyncsQuery,
-        response: { 200: Type.Object({ items: Type.Array(SyncRun) }), ...errors(401, 403, 404) },
+        response: { 200: pageOf(SyncRun), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ items: await listSyncs(deps, null, request.params.id, request.query.limit) }),
+    async (request) => listSyncs(deps, null, request.params.id, request.query.limit, request.query.cursor),
   );
 }

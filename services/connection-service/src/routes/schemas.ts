@@ -1,5 +1,5 @@
 import { OKTA_READ_SCOPES } from '@appgov/okta-client';
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 const DateTimeOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
@@ -182,7 +182,26 @@ export const DeleteQuery = Type.Object({
   confirm: Type.Optional(Type.Boolean({ description: 'Must be true (C9)' })),
 });
 
-export const SyncsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) });
+const Cursor = Type.Optional(Type.String({ maxLength: 1000, description: 'Opaque cursor from nextCursor' }));
+
+/** `limit` and `cursor` of every list (one pagination shape, issue 13). */
+export const PageQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Cursor,
+});
+
+export const SyncsQuery = PageQuery;
+
+/** The connection list's page: by default as many as the default quota, so a client that never pages sees them all. */
+export const ConnectionsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 100 }),
+  cursor: Cursor,
+});
+
+/** A page of `item`: `nextCursor` is null on the last page. */
+export function pageOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+}
 
 export const ProviderSummary = Type.Object({
   provider: Type.String(),
@@ -228,6 +247,7 @@ export const OperatorQuery = Type.Object({
   tenant: Type.Optional(Type.String({ maxLength: 128 })),
   status: Type.Optional(ConnectionStatus),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
+  cursor: Cursor,
 });
 
 export const problemRef = { $ref: 'Problem#' } as const;

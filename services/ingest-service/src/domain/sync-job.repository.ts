@@ -312,7 +312,12 @@ export function getJob(db: Db | Trx, syncId: string): Promise<SyncJob | undefine
 }
 
 /** Recent jobs for operators. */
-export function listJobs(db: Db, options: { state?: string; limit: number }) {
+/** Jobs, newest request first; those after `after` (requested, sync id) when given. */
+export function listJobs(
+  db: Db,
+  options: { state?: string; limit: number; after?: [Date, string] | undefined },
+) {
+  const requested = sql<Date>`date_trunc('milliseconds', requested_at)`;
   let q = db
     .selectFrom('sync_jobs')
     .select([
@@ -331,9 +336,14 @@ export function listJobs(db: Db, options: { state?: string; limit: number }) {
       'heartbeat_at',
       'finished_at',
     ])
-    .orderBy('requested_at', 'desc')
+    .orderBy(requested, 'desc')
+    .orderBy('sync_id')
     .limit(options.limit);
   if (options.state) q = q.where('state', '=', options.state as SyncJobTable['state']);
+  if (options.after) {
+    const [at, id] = options.after;
+    q = q.where(sql<boolean>`(${requested} < ${at} or (${requested} = ${at} and sync_id > ${id}::uuid))`);
+  }
   return q.execute();
 }
 

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { IngestDatabase } from '../domain/ingest.tables.js';
+import { decodeJobsCursor, encodeJobsCursor } from '../domain/jobs-cursor.js';
 import { listJobs } from '../domain/sync-job.repository.js';
 
 const JobState = Type.Union([
@@ -29,6 +30,9 @@ export function registerJobRoutes(
           {
             state: Type.Optional(JobState),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+            cursor: Type.Optional(
+              Type.String({ maxLength: 1000, description: 'Opaque cursor from nextCursor' }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -52,13 +56,16 @@ export function registerJobRoutes(
                 finishedAt: Type.Union([Type.String(), Type.Null()]),
               }),
             ),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
         },
       },
     },
     async (request) => {
-      const q = request.query as { state?: string; limit: number };
-      const rows = await listJobs(db, { ...(q.state ? { state: q.state } : {}), limit: q.limit });
+      const q = request.query as { state?: string; limit: number; cursor?: string };
+      const after = q.cursor ? decodeJobsCursor(q.cursor) : undefined;
+      const rows = await listJobs(db, { ...(q.state ? { state: q.state } : {}), limit: q.limit, after });
+      const last = rows[rows.length - 1];
       const iso = (d: Date | null) => (d ? d.toISOString() : null);
       return {
         items: rows.map((r) => ({
@@ -77,6 +84,8 @@ export function registerJobRoutes(
           heartbeatAt: iso(r.heartbeat_at),
           finishedAt: iso(r.finished_at),
         })),
+        nextCursor:
+          rows.length === q.limit && last ? encodeJobsCursor(last.requested_at, last.sync_id) : null,
       };
     },
   );

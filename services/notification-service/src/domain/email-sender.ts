@@ -12,6 +12,8 @@ export interface SmtpSettings {
   host: string;
   port: number;
   secure: boolean;
+  /** STARTTLS required (finding 5). */
+  requireTls?: boolean;
   user?: string | undefined;
   password?: string | undefined;
   from: string;
@@ -38,6 +40,7 @@ export function createSmtpTransport(smtp: SmtpSettings): Transporter {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
+    requireTLS: smtp.requireTls ?? false,
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
     connectionTimeout: smtp.timeoutMs,
     greetingTimeout: smtp.timeoutMs,

@@ -6,7 +6,7 @@ import type { NotificationDb, NotificationTrx } from './db.js';
 import { enqueueEmail } from './email-queue.repository.js';
 import { renderConnectionError, renderConnectionRecovered, renderDomainReady } from './email-templates.js';
 import { recipientAddresses } from './recipient.repository.js';
-import { type BrandingDefaults, brandingOf } from './settings.repository.js';
+import { type BrandingDefaults, mailBranding } from './settings.repository.js';
 import { enqueueDeliveries, subscribedWebhooks } from './webhook.repository.js';
 import { webhookBody } from './webhook-payload.js';
 
@@ -100,7 +100,7 @@ async function queueReady(
   c: { tenant_id: string; connection_id: string; domain: string; admin_email: string | null },
   dedupeKey: string,
 ): Promise<number> {
-  const branding = await brandingOf(trx, c.tenant_id, deps.branding);
+  const branding = mailBranding(deps.branding);
   const to = await recipientAddresses(trx, c.tenant_id, [c.admin_email]);
   await trx
     .updateTable('connections')
@@ -236,7 +236,7 @@ export function onSyncCompleted(deps: ProcessorDeps, event: CloudEvent<'sync.com
         .where('connection_id', '=', connectionId)
         .execute();
       if (!c.domain) return 0;
-      const branding = await brandingOf(trx, c.tenant_id, deps.branding);
+      const branding = mailBranding(deps.branding);
       return enqueueEmail(trx, {
         tenantId: c.tenant_id,
         dedupeKey: `${event.id}:connection_recovered`,
@@ -286,7 +286,7 @@ export function onSyncFailed(deps: ProcessorDeps, event: CloudEvent<'sync.failed
       .where('connection_id', '=', connectionId)
       .execute();
     if (!c.domain) return 0;
-    const branding = await brandingOf(trx, c.tenant_id, deps.branding);
+    const branding = mailBranding(deps.branding);
     return enqueueEmail(trx, {
       tenantId: c.tenant_id,
       dedupeKey: `${event.id}:connection_error`,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from './db.js';
+import { afterCursor, type PageRequest, pageKey } from './keyset-page.js';
 
 /** A subscribed recipient of a tenant. */
 export interface Recipient {
@@ -8,14 +9,17 @@ export interface Recipient {
   createdAt: string;
 }
 
-export async function listRecipients(db: Executor, tenantId: string): Promise<Recipient[]> {
-  const rows = await db
+export async function listRecipients(
+  db: Executor,
+  tenantId: string,
+  page: PageRequest = { limit: 1000 },
+): Promise<Recipient[]> {
+  let query = db
     .selectFrom('recipients')
     .select(['id', 'email', 'created_at'])
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .where('tenant_id', '=', tenantId);
+  if (page.after) query = query.where(afterCursor(page.after));
+  const rows = await query.orderBy(pageKey).orderBy('id').limit(page.limit).execute();
   return rows.map((r) => ({ id: r.id, email: r.email, createdAt: r.created_at.toISOString() }));
 }
 

@@ -43,3 +43,12 @@ export async function upsertSettings(
     .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...values, updated_at: new Date() }))
     .execute();
 }
+
+/**
+ * The branding of Appgov's own mail (finding 5): always the operator's product name and links. A
+ * tenant's settings would put a name and links of its choosing into mail sent from Appgov's
+ * address to recipients it added, a ready phishing relay; they stay in the settings API only.
+ */
+export function mailBranding(defaults: BrandingDefaults): Branding {
+  return { productName: defaults.productName, appUrl: defaults.appUrl, supportUrl: defaults.supportUrl };
+}

@@ -10,7 +10,7 @@ import { enqueueEmail } from './email-queue.repository.js';
 import { renderWebhookDisabled } from './email-templates.js';
 import type { NotificationMetrics } from './notification.metrics.js';
 import { PollLoop } from './poll-loop.js';
-import { type BrandingDefaults, brandingOf } from './settings.repository.js';
+import { type BrandingDefaults, mailBranding } from './settings.repository.js';
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
@@ -151,6 +151,8 @@ export class WebhookDispatcher {
   readonly #loop: PollLoop;
   /** Attempts in flight: sendDue never waits for them, so one slow receiver holds no one else. */
   readonly #inFlight = new Set<Promise<void>>();
+  /** Attempts in flight per tenant: a tenant's share of the slots is bounded. */
+  readonly #perTenant = new Map<string, number>();
 
   constructor(options: WebhookDispatcherOptions) {
     // Finding 3: a lease that outlives the deadline of an attempt means no other replica re-sends a
@@ -183,22 +185,31 @@ export class WebhookDispatcher {
    * its own (bounded by the total deadline) and frees its slot, so the next round claims more.
    */
   async sendDue(): Promise<number> {
-    const free = (this.#o.batchSize ?? 20) * 2 - this.#inFlight.size;
+    const batch = this.#o.batchSize ?? 20;
+    const free = batch * 2 - this.#inFlight.size;
     if (free <= 0) return 0;
+    // One tenant holds at most half the slots: its slow receivers leave the rest to the others.
+    const share = Math.max(1, batch);
+    const saturatedTenants = [...this.#perTenant].filter(([, n]) => n >= share).map(([tenant]) => tenant);
     const now = this.#o.clock.now();
     const claimed = await claimDueDeliveries(
       this.#o.db,
       now,
       new Date(now.getTime() + this.#o.leaseMs),
-      Math.min(free, this.#o.batchSize ?? 20),
+      Math.min(free, batch),
+      { perTenant: Math.max(1, Math.floor(batch / 2)), saturatedTenants },
     );
     for (const d of claimed) {
+      this.#perTenant.set(d.tenantId, (this.#perTenant.get(d.tenantId) ?? 0) + 1);
       const attempt: Promise<void> = this.#deliver(d)
         .catch((error: unknown) =>
           this.#o.logger.warn({ err: error, deliveryId: d.id }, 'webhook attempt could not be recorded'),
         )
         .finally(() => {
           this.#inFlight.delete(attempt);
+          const left = (this.#perTenant.get(d.tenantId) ?? 1) - 1;
+          if (left > 0) this.#perTenant.set(d.tenantId, left);
+          else this.#perTenant.delete(d.tenantId);
           this.#loop.poke();
         });
       this.#inFlight.add(attempt);
@@ -307,7 +318,7 @@ export class WebhookDispatcher {
             })
             .where('id', '=', d.webhookId)
             .execute();
-          const branding = await brandingOf(trx, hook.tenant_id, this.#o.branding);
+          const branding = mailBranding(this.#o.branding);
           await enqueueEmail(trx, {
             tenantId: hook.tenant_id,
             dedupeKey: `webhook-disabled:${d.webhookId}:${d.id}`,

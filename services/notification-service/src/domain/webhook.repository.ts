@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor, NotificationDb, NotificationTrx } from './db.js';
+import { afterCursor, type PageRequest, pageKey } from './keyset-page.js';
 import type { DeliveryStatus, WebhookFormat } from './notification.table.js';
 
 /** A webhook as the API shows it (never the secret). */
@@ -89,14 +90,14 @@ export async function createWebhook(
   return toView(row);
 }
 
-export async function listWebhooks(db: Executor, tenantId: string): Promise<WebhookView[]> {
-  const rows = await db
-    .selectFrom('webhooks')
-    .select(viewColumns)
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+export async function listWebhooks(
+  db: Executor,
+  tenantId: string,
+  page: PageRequest = { limit: 1000 },
+): Promise<WebhookView[]> {
+  let query = db.selectFrom('webhooks').select(viewColumns).where('tenant_id', '=', tenantId);
+  if (page.after) query = query.where(afterCursor(page.after));
+  const rows = await query.orderBy(pageKey).orderBy('id').limit(page.limit).execute();
   return rows.map(toView);
 }
 
@@ -225,49 +226,63 @@ export async function claimDueDeliveries(
   now: Date,
   leaseUntil: Date,
   limit: number,
+  fairness: { perTenant: number; saturatedTenants: string[] } = { perTenant: limit, saturatedTenants: [] },
 ): Promise<ClaimedDelivery[]> {
-  const rows = await db
-    .updateTable('webhook_deliveries as d')
-    .set((eb) => ({ next_attempt_at: leaseUntil, attempts: eb('d.attempts', '+', 1) }))
-    .from('webhooks as w')
-    .whereRef('w.id', '=', 'd.webhook_id')
-    .where('d.id', 'in', (qb) =>
-      qb
-        .selectFrom('webhook_deliveries as q')
-        .innerJoin('webhooks as qw', 'qw.id', 'q.webhook_id')
-        .select('q.id')
-        .where('q.status', '=', 'pending')
-        .where('qw.enabled', '=', true)
-        .where('q.next_attempt_at', '<=', now)
-        .orderBy('q.next_attempt_at')
-        .orderBy('q.id')
-        .limit(limit)
-        .forUpdate('q')
-        .skipLocked(),
+  // Fair between tenants (issue 13 abuse test): each tenant's due deliveries in due order,
+  // interleaved across tenants, at most `perTenant` of one tenant per round and none of a tenant
+  // whose attempts already fill its share, so one tenant's slow receivers never hold the slots
+  // another tenant's deliveries need. The window function sits in a CTE so FOR UPDATE can lock
+  // the rows themselves (SKIP LOCKED: replicas never claim the same row).
+  const saturated = fairness.saturatedTenants.length > 0 ? fairness.saturatedTenants : [''];
+  return db.transaction().execute(async (trx) => {
+    const picked = await sql<{ id: string }>`
+    with due as (
+      select q.id, q.next_attempt_at,
+        row_number() over (partition by q.tenant_id order by q.next_attempt_at, q.id) as rank
+      from webhook_deliveries q join webhooks qw on qw.id = q.webhook_id
+      where q.status = 'pending' and qw.enabled = true and q.next_attempt_at <= ${now}
+        and q.tenant_id <> all(${saturated}::text[])
     )
-    .returning([
-      'd.id',
-      'd.webhook_id',
-      'd.tenant_id',
-      'd.event_id',
-      'd.event_type',
-      'd.body',
-      'd.attempts',
-      'w.url',
-      'w.secret',
-    ])
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    webhookId: r.webhook_id,
-    tenantId: r.tenant_id,
-    eventId: r.event_id,
-    eventType: r.event_type,
-    body: r.body,
-    attempts: r.attempts,
-    url: r.url,
-    legacySecret: r.secret,
-  }));
+    select d.id from webhook_deliveries d join due on due.id = d.id
+    where due.rank <= ${fairness.perTenant}
+    order by due.rank, due.next_attempt_at, d.id
+    limit ${limit}
+    for update of d skip locked`.execute(trx);
+    const ids = picked.rows.map((r) => r.id);
+    if (ids.length === 0) return [];
+    const rows = await trx
+      .updateTable('webhook_deliveries as d')
+      .set((eb) => ({ next_attempt_at: leaseUntil, attempts: eb('d.attempts', '+', 1) }))
+      .from('webhooks as w')
+      .whereRef('w.id', '=', 'd.webhook_id')
+      .where('d.id', 'in', ids)
+      // Rechecked on the row a concurrent claim may have just updated: never claimed twice.
+      .where('d.next_attempt_at', '<=', now)
+      .where('d.status', '=', 'pending')
+      .returning([
+        'd.id',
+        'd.webhook_id',
+        'd.tenant_id',
+        'd.event_id',
+        'd.event_type',
+        'd.body',
+        'd.attempts',
+        'w.url',
+        'w.secret',
+      ])
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      webhookId: r.webhook_id,
+      tenantId: r.tenant_id,
+      eventId: r.event_id,
+      eventType: r.event_type,
+      body: r.body,
+      attempts: r.attempts,
+      url: r.url,
+      legacySecret: r.secret,
+    }));
+  });
 }
 
 /** Gives a claimed delivery back without an attempt (its claim counted one): due again at `at`. */
@@ -393,4 +408,18 @@ export async function listDeliveries(
         latencyMs: a.latency_ms,
       })),
   }));
+}
+
+/**
+ * Finding 11: deletes finished deliveries (delivered or failed) completed before `before`, their
+ * attempts with them (cascade), so the delivery log of a busy webhook does not grow forever.
+ * Pending deliveries stay, however old.
+ */
+export async function pruneDeliveryLog(db: Executor, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_deliveries')
+    .where('status', '<>', 'pending')
+    .where('completed_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,8 +1,10 @@
 import { ConflictError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
+import { decodeCursor, nextCursorOf } from '../domain/keyset-page.js';
 import { addRecipient, listRecipients, removeRecipient } from '../domain/recipient.repository.js';
 import { assertBelowQuota, DEFAULT_TENANT_QUOTAS } from '../domain/tenant-quotas.js';
+import { PageQuery, pageOf } from './page-schema.js';
 import type { RouteDeps } from './route-deps.js';
 
 const Recipient = Type.Object({ id: Type.String(), email: Type.String(), createdAt: Type.String() });
@@ -16,11 +18,19 @@ export function recipientsRoutes(app: HttpApp, deps: RouteDeps): void {
       preHandler: requireRole('viewer'),
       schema: {
         tags: ['recipients'],
-        summary: 'List subscribed recipients',
-        response: { 200: Type.Object({ items: Type.Array(Recipient) }), 401: problem, 403: problem },
+        summary: 'List subscribed recipients, oldest first, a page at a time',
+        querystring: PageQuery,
+        response: { 200: pageOf(Recipient), 400: problem, 401: problem, 403: problem },
       },
     },
-    async (request) => ({ items: await listRecipients(deps.db, request.auth!.tenant) }),
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const items = await listRecipients(deps.db, request.auth!.tenant, {
+        limit,
+        after: decodeCursor(cursor),
+      });
+      return { items, nextCursor: nextCursorOf(items, limit) };
+    },
   );
 
   app.post(

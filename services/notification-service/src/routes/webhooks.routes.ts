@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '@appgov/errors';
 import { type HttpApp, requireRole } from '@appgov/http';
 import { Type } from '@sinclair/typebox';
+import { decodeCursor, nextCursorOf } from '../domain/keyset-page.js';
 import { assertBelowQuota, DEFAULT_TENANT_QUOTAS } from '../domain/tenant-quotas.js';
 import {
   createWebhook,
@@ -16,6 +17,7 @@ import { secretFingerprint } from '../domain/webhook-secrets.js';
 import { newWebhookSecret } from '../domain/webhook-signature.js';
 import { validateWebhookUrl } from '../domain/webhook-target.js';
 import { webhookForCaller } from '../domain/webhook-url-view.js';
+import { PageQuery, pageOf } from './page-schema.js';
 import type { RouteDeps } from './route-deps.js';
 
 const EventType = Type.Union([Type.Literal('*'), ...WEBHOOK_EVENT_TYPES.map((t) => Type.Literal(t))]);
@@ -70,12 +72,16 @@ export function webhooksRoutes(app: HttpApp, deps: RouteDeps): void {
       preHandler: requireRole('viewer'),
       schema: {
         tags: ['webhooks'],
-        response: { 200: Type.Object({ items: Type.Array(Webhook) }), 401: problem, 403: problem },
+        summary: 'List webhooks, oldest first, a page at a time',
+        querystring: PageQuery,
+        response: { 200: pageOf(Webhook), 400: problem, 401: problem, 403: problem },
       },
     },
-    async (request) => ({
-      items: (await listWebhooks(deps.db, request.auth!.tenant)).map((h) => webhookForCaller(request, h)),
-    }),
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const page = await listWebhooks(deps.db, request.auth!.tenant, { limit, after: decodeCursor(cursor) });
+      return { items: page.map((h) => webhookForCaller(request, h)), nextCursor: nextCursorOf(page, limit) };
+    },
   );
 
   app.post(
