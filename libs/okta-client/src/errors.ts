@@ -57,6 +57,10 @@ export interface OktaCallContext {
 
 /** Paths whose 404 (or redirect) means "this host is not an Okta org", not "no such object". */
 const ORG_LEVEL_PATHS = new Set(['/api/v1/users/me', '/api/v1/org']);
+/** Top-level collections every org has: a 404 listing one means the org is not there either. */
+const COLLECTION_PATH = /^\/api\/v1\/(users|groups|apps|api-tokens|iam\/assignees\/users)$/;
+/** How Okta names an unknown org in E0000007's summary ("Resource not found: x.okta.com (Org)"). */
+const ORG_SUMMARY = /\(Org\)\s*$/;
 
 function parseBody(text: string | undefined): OktaErrorBody | undefined {
   if (!text) return undefined;
@@ -129,7 +133,12 @@ export function classifyResponse(
   }
   if (status === 404) {
     // A host that is not an Okta org answers 404 without Okta's error body.
-    if (ORG_LEVEL_PATHS.has(ctx.path) || body?.errorCode === undefined) {
+    if (
+      ORG_LEVEL_PATHS.has(ctx.path) ||
+      COLLECTION_PATH.test(ctx.path) ||
+      body?.errorCode === undefined ||
+      ORG_SUMMARY.test(body.errorSummary ?? '')
+    ) {
       return new NotFoundError(OktaErrorCode.OrgNotFound, `${ctx.domain} is not a known Okta org`, {
         details,
       });

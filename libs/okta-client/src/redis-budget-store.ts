@@ -101,6 +101,18 @@ export interface RedisBudgetStoreOptions {
   ttlMs?: number;
 }
 
+/**
+ * The budget keys' prefix from a service's REDIS_KEY_PREFIX, without the service's own trailing
+ * segment: every service of a deployment (ingest's default `appgov`, connection-service's
+ * `appgov:connection-service:`) meters an org in one shared budget (I6), while a test or stack that
+ * sets its own prefix gets budgets of its own instead of sharing `appgov:okta-budget:{domain}`.
+ */
+export function oktaBudgetKeyPrefix(redisKeyPrefix: string, serviceName: string): string {
+  const own = `${serviceName}:`;
+  const trimmed = redisKeyPrefix.endsWith(own) ? redisKeyPrefix.slice(0, -own.length) : redisKeyPrefix;
+  return trimmed.replace(/:+$/, '') || 'appgov';
+}
+
 /** A {@link BudgetStore} in Redis. Keys carry the org's domain, never a credential. */
 export class RedisBudgetStore implements BudgetStore {
   readonly #redis: Redis & BudgetCommands;

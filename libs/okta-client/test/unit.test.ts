@@ -12,6 +12,7 @@ import {
   msUntilReset,
   normaliseOrgDomain,
   observeDecision,
+  oktaBudgetKeyPrefix,
   parseLinkHeader,
   parseRateLimit,
   waitAfter429Ms,
@@ -167,6 +168,49 @@ t.test('error classification', async (t) => {
   );
 });
 
+t.test(
+  'org_not_found: a 404 on a top-level collection or naming the org is OKTA_ORG_NOT_FOUND',
+  async (t) => {
+    // Found by ingest's sync-failures test: a sync's first call is a list, and an unknown org answered
+    // it with E0000007, which was OKTA_NOT_FOUND, so the sync ended `internal` instead of org_not_found.
+    const at = (path: string) => ({ domain: 'gone.okta.com', bucket: 'users' as const, path });
+    const e0000007 = (summary: string) =>
+      JSON.stringify({ errorCode: 'E0000007', errorSummary: summary, errorId: 'oae1', errorCauses: [] });
+    for (const path of [
+      '/api/v1/users',
+      '/api/v1/groups',
+      '/api/v1/apps',
+      '/api/v1/api-tokens',
+      '/api/v1/iam/assignees/users',
+    ])
+      t.equal(
+        classifyResponse(404, {}, e0000007('Not found: Resource not found: x'), at(path)).code,
+        'OKTA_ORG_NOT_FOUND',
+        `404 on ${path}`,
+      );
+    t.equal(
+      classifyResponse(
+        404,
+        {},
+        e0000007('Not found: Resource not found: gone.okta.com (Org)'),
+        at('/api/v1/apps/0oa1/users'),
+      ).code,
+      'OKTA_ORG_NOT_FOUND',
+      'a 404 whose summary names the org, on an object path',
+    );
+    t.equal(
+      classifyResponse(
+        404,
+        {},
+        e0000007('Not found: Resource not found: 0oa1 (AppInstance)'),
+        at('/api/v1/apps/0oa1/users'),
+      ).code,
+      'OKTA_NOT_FOUND',
+      'an object that vanished stays OKTA_NOT_FOUND',
+    );
+  },
+);
+
 t.test('org domains are bare hostnames', async (t) => {
   t.equal(normaliseOrgDomain(' Acme.Okta.com '), 'acme.okta.com');
   for (const bad of [
@@ -264,4 +308,16 @@ t.test('budget decision: an answer from the next window starts a new count', asy
   observeDecision(s, 4050, 100, 97, 1950, 6);
   t.equal(s.used, 3, 'an answer of the window after restarts it again');
   t.equal(acquireDecision(s, 4060, p), 0, 'and the new window grants at once');
+});
+
+t.test('the Okta budget key prefix honours REDIS_KEY_PREFIX and is shared by a deployment', async (t) => {
+  t.equal(oktaBudgetKeyPrefix('appgov', 'ingest-service'), 'appgov', "ingest's default");
+  t.equal(
+    oktaBudgetKeyPrefix('appgov:connection-service:', 'connection-service'),
+    'appgov',
+    "connection-service's default: the same budget as ingest's",
+  );
+  t.equal(oktaBudgetKeyPrefix('stack1:ingest-service:', 'ingest-service'), 'stack1', 'a stack: its own');
+  t.equal(oktaBudgetKeyPrefix('stack1:connection-service:', 'connection-service'), 'stack1');
+  t.equal(oktaBudgetKeyPrefix('cs_x1:', 'connection-service'), 'cs_x1', 'a test: its own');
 });

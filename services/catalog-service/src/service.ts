@@ -1,6 +1,7 @@
 import { redisTlsOptions } from '@appgov/config';
 import { type Dataset, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, databaseUrl, migrateToLatest, type OutboxRelay, registerPoolMetrics } from '@appgov/db';
+import { isDependencyOutage } from '@appgov/errors';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, runConsumer } from '@appgov/kafka';
 import { type Clock, createRedis, systemClock } from '@appgov/service';
@@ -30,6 +31,12 @@ export interface ServiceOverrides {
   withoutKafka?: boolean;
   /** Outbox relay poll interval (tests shorten it). */
   relayPollMs?: number;
+  /**
+   * The chaos suite's deliberately broken consumer (test/chaos): the record consumer takes an error
+   * that means a dependency is down as success, so the batch is committed without being applied.
+   * Never set by server.ts; it proves the suite fails when outage handling is lost.
+   */
+  brokenRecordsOutageHandling?: boolean;
 }
 
 /** The assembled catalog service. */
@@ -84,6 +91,16 @@ export async function createService(
     rules: { superAdminThreshold: config.SUPER_ADMIN_THRESHOLD },
     onRows: (dataset: Dataset, n: number) => rows.inc({ dataset }, n),
   };
+  const applyRecords = overrides.brokenRecordsOutageHandling
+    ? async (items: Parameters<typeof handleRecords>[1]) => {
+        try {
+          await handleRecords(recordsDeps, items);
+        } catch (err) {
+          if (!isDependencyOutage(err)) throw err;
+          logger.warn({ err }, 'broken consumer: dependency error treated as success');
+        }
+      }
+    : (items: Parameters<typeof handleRecords>[1]) => handleRecords(recordsDeps, items);
 
   const consumers: ConsumerRunner[] = [];
   const stopConsumers = async () => {
@@ -117,7 +134,7 @@ export async function createService(
           topics: [topics.oktaRecords],
           dlqTopic: topics.dlq,
           handlers: {},
-          eachBatch: { handler: (items) => handleRecords(recordsDeps, items), maxItems: 200 },
+          eachBatch: { handler: applyRecords, maxItems: 200 },
           partitionsConcurrently: config.RECORDS_PARTITIONS_CONCURRENTLY,
           logger,
           metricsRegistry: registry,

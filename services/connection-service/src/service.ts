@@ -14,6 +14,7 @@ import {
   createOktaClientFactory,
   type OktaClientFactory,
   type OktaClientFactoryOptions,
+  oktaBudgetKeyPrefix,
   resolverFromEnv,
 } from '@appgov/okta-client';
 import { countVaultErrors, createSecretStoreFromEnv, type SecretStore } from '@appgov/secrets';
@@ -99,6 +100,8 @@ export async function createService(
     registry,
     logger,
     redis,
+    // The org's budget, shared with ingest's syncs: under this deployment's prefix, not a fixed `appgov`.
+    redisKeyPrefix: oktaBudgetKeyPrefix(config.REDIS_KEY_PREFIX, 'connection-service'),
     // Validation is interactive: a short retry budget keeps a dead Okta from holding the request.
     retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
     timeouts: { headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000, connectTimeoutMs: 5000 },

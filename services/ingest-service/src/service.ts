@@ -6,7 +6,12 @@ import { type TopicId, topicNames, topicSpecs } from '@appgov/contracts';
 import { createDb, databaseUrl, migrateToLatest, registerPoolMetrics } from '@appgov/db';
 import type { HttpApp } from '@appgov/http';
 import { type ConsumerRunner, type EventProducer, runConsumer } from '@appgov/kafka';
-import { createOktaClientFactory, type OktaClientFactory, resolverFromEnv } from '@appgov/okta-client';
+import {
+  createOktaClientFactory,
+  type OktaClientFactory,
+  oktaBudgetKeyPrefix,
+  resolverFromEnv,
+} from '@appgov/okta-client';
 import { countVaultErrors, createSecretStoreFromEnv } from '@appgov/secrets';
 import { type Clock, createRedis, systemClock } from '@appgov/service';
 import {
@@ -92,7 +97,7 @@ export async function createService(
     createOktaClientFactory({
       ...resolverFromEnv(config),
       redis,
-      redisKeyPrefix: config.REDIS_KEY_PREFIX,
+      redisKeyPrefix: oktaBudgetKeyPrefix(config.REDIS_KEY_PREFIX, 'ingest-service'),
       registry,
       share: config.OKTA_BUCKET_SHARE,
       ceiling: config.OKTA_CEILING,

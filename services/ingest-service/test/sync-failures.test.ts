@@ -44,29 +44,18 @@ t.test('sync failure paths', async (t) => {
     return end.data as Failed;
   };
 
-  // Found by this test: the simulator answers an unknown org with Okta's E0000007 body, which the
-  // client classifies OKTA_NOT_FOUND on a list path, so the sync ends `internal` ("The sync failed
-  // (OKTA_NOT_FOUND)"), not `org_not_found`. Left as todo until the classification is settled.
-  await t.test(
-    'org_not_found: a domain no Okta org answers for',
-    {
-      todo: 'an unknown org ends the sync as internal (OKTA_NOT_FOUND)',
-    },
-    async (t) => {
-      const before = await failedMetric(service, 'org_not_found');
-      const { syncId } = await requestSync(t, e, { domain: 'nobody-here.okta.com', token: 'x'.repeat(42) });
-      const failed = await failedWith(syncId);
-      t.same(
-        { reasonCode: failed.reasonCode, message: failed.message },
-        { reasonCode: 'org_not_found', message: 'The Okta org does not exist or does not answer' },
-      );
-      t.equal(
-        (await failedMetric(service, 'org_not_found')) - before,
-        1,
-        'counted once in appgov_syncs_total',
-      );
-    },
-  );
+  // Regression (found by this test): an unknown org answers the sync's first list call with E0000007,
+  // which okta-client classified OKTA_NOT_FOUND, so the sync ended `internal (OKTA_NOT_FOUND)`.
+  await t.test('org_not_found: a domain no Okta org answers for', async (t) => {
+    const before = await failedMetric(service, 'org_not_found');
+    const { syncId } = await requestSync(t, e, { domain: 'nobody-here.okta.com', token: 'x'.repeat(42) });
+    const failed = await failedWith(syncId);
+    t.same(
+      { reasonCode: failed.reasonCode, message: failed.message },
+      { reasonCode: 'org_not_found', message: 'The Okta org does not exist or does not answer' },
+    );
+    t.equal((await failedMetric(service, 'org_not_found')) - before, 1, 'counted once in appgov_syncs_total');
+  });
 
   await t.test('rate_limited: 429s past the retry budget', async (t) => {
     const org = e.okta.sim.org(STORM);
@@ -103,6 +92,6 @@ t.test('sync failure paths', async (t) => {
     t.equal(e.okta.sim.org(PLAIN).requestCounts().total, 0, 'Okta was never called');
   });
 
-  // Vault down or not answering no longer fails a sync `internal`: it pauses and resumes
-  // (vault-timeout-under-load.test.ts, issue 16).
+  // Vault down or not answering no longer fails a sync `internal` at once: it pauses and resumes
+  // (vault-outage.test.ts: a brief outage completes, one past the bound fails; vault-timeout-under-load.test.ts, issue 16).
 });

@@ -39,6 +39,8 @@ export interface StartServiceOptions {
   readyTimeoutMs?: number;
   /** Resolve once the process answers /readyz at all (any status), not only when it is ready. */
   untilListening?: boolean;
+  /** The script to run instead of the service's `dist/src/server.js` (a test build's entry point). */
+  entry?: string;
 }
 
 /** Runs `node dist/src/migrate.js` of a service (the chart's migration Job) and resolves when it succeeded. */
@@ -64,7 +66,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const detachedLog = options.detached && options.logFile ? openSync(options.logFile, 'a') : 'ignore';
   const log: WriteStream | undefined =
     options.logFile && !options.detached ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-  const child: ChildProcess = spawn(process.execPath, ['dist/src/server.js'], {
+  const child: ChildProcess = spawn(process.execPath, [options.entry ?? 'dist/src/server.js'], {
     cwd,
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
     stdio: options.detached ? ['ignore', detachedLog, detachedLog] : ['ignore', 'pipe', 'pipe'],
