@@ -78,12 +78,23 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   const log = o.log ?? console.log;
   const email = `${o.tenant}@chaos.example`;
   const jwt = await mintJwt({ sub: `${o.tenant}-admin`, email, tenant: o.tenant, roles: ['admin'] });
-  const api = async (url: string, init: { method?: string; body?: unknown } = {}): Promise<ApiAnswer> => {
+  // Ingest's job list (operators only) tells when ingest finished a sync the connection still shows
+  // in progress (C6: it completes once the catalog has applied it).
+  const operatorJwt = await mintJwt({
+    sub: `${o.tenant}-op`,
+    email: `op-${email}`,
+    tenant: `${o.tenant}-ops`,
+    roles: ['operator'],
+  });
+  const api = async (
+    url: string,
+    init: { method?: string; body?: unknown; token?: string } = {},
+  ): Promise<ApiAnswer> => {
     try {
       const res = await fetch(url, {
         method: init.method ?? 'GET',
         headers: {
-          authorization: `Bearer ${jwt}`,
+          authorization: `Bearer ${init.token ?? jwt}`,
           ...(init.body ? { 'content-type': 'application/json' } : {}),
         },
         ...(init.body ? { body: JSON.stringify(init.body) } : {}),
@@ -175,7 +186,15 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     // Ingest says completed but the catalog never applied it (it refuses to sweep a sync with missing
     // batches): the admin sees a successful sync and an incomplete catalog.
     const latest = r.history[0];
-    if (latest?.outcome === 'completed' && !applied) completedUnapplied ??= Date.now();
+    const jobs = latest
+      ? await api(`${o.stack.urls['ingest-service']}/v1/ingest/jobs?state=done&limit=50`, {
+          token: operatorJwt,
+        })
+      : undefined;
+    const ingestDone = ((jobs?.body?.items ?? []) as { syncId: string }[]).some(
+      (j) => j.syncId === latest?.syncId,
+    );
+    if ((latest?.outcome === 'completed' || ingestDone) && !applied) completedUnapplied ??= Date.now();
     else completedUnapplied = undefined;
     const unappliedTooLong =
       completedUnapplied !== undefined && Date.now() - completedUnapplied > o.unappliedMs;

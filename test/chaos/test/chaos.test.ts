@@ -123,7 +123,8 @@ const sync = (name: string, disturbance?: Disturbance): Promise<SyncResult> =>
     mails: () => smtp.mails,
     ...(disturbance ? { disturbance } : {}),
     timeoutMs: 120_000,
-    unappliedMs: 20_000,
+    // After ingest finished: time enough for a catalog that lost its group (broker killed) to apply.
+    unappliedMs: 60_000,
     log: (line) => t.comment(line),
   });
 
