@@ -32,7 +32,7 @@ t.test('tenant product name and links in Appgov mail; SMTP without required TLS 
       t.equal(put.statusCode, 200, put.body);
       await ts.publish([
         events.created(tenant, connectionId, domain, 'first.admin@customer.example'),
-        events.completed(tenant, connectionId),
+        events.applied(tenant, connectionId),
       ]);
       const [mail] = await waitFor(() => (smtp.mails.length > 0 ? smtp.mails : undefined), {
         description: 'the ready email',

@@ -24,9 +24,9 @@ t.test(
     const good = randomUUID();
     const evs = [
       events.created(tenant, bad, 'rejected-mailbox.okta.com', 'gone@customer.example'),
-      events.completed(tenant, bad),
+      events.applied(tenant, bad),
       events.created(tenant, good, 'fine-mailbox.okta.com', 'here@customer.example'),
-      events.completed(tenant, good),
+      events.applied(tenant, good),
     ];
     await ts.publish(evs);
     await waitProcessed(

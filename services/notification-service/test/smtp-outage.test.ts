@@ -16,7 +16,7 @@ t.test('N5: SMTP down for a while delays emails; after it returns all arrive, on
     const domain = `outage-${i}-${randomUUID().slice(0, 6)}.okta.com`;
     domains.push(domain);
     published.push(events.created(tenant, connectionId, domain, `admin${i}@customer.example`));
-    published.push(events.completed(tenant, connectionId));
+    published.push(events.applied(tenant, connectionId));
   }
   await ts.publish(published);
   await waitProcessed(
@@ -55,7 +55,7 @@ t.test('N5: a wrong SMTP password is retried, and never appears in logs or rows'
   const connectionId = randomUUID();
   const evs = [
     events.created(tenant, connectionId, 'badauth.okta.com', 'a@customer.example'),
-    events.completed(tenant, connectionId),
+    events.applied(tenant, connectionId),
   ];
   await ts.publish(evs);
   await waitFor(() => smtp.authFailures.length >= 2, { description: 'auth failures' });

@@ -28,7 +28,7 @@ t.test('the SMTP password can come from Vault and is never logged', async (t) =>
   const connectionId = randomUUID();
   await ts.publish([
     events.created(tenant, connectionId, 'vaulted.okta.com', 'a@customer.example'),
-    events.completed(tenant, connectionId),
+    events.applied(tenant, connectionId),
   ]);
   await waitFor(() => smtp.mails.length >= 1, { description: 'email via Vault password' });
   t.equal(smtp.authFailures.length, 0);
