@@ -14,6 +14,10 @@ import { Shell } from '../src/pages/shell.page.js';
 import { SignInPage } from '../src/pages/sign-in.page.js';
 import { startBrowserStack } from '../src/stack.js';
 
+// The whole journey in one browser against a full stack: on a busy 2-core machine it outlives
+// the 300 s a test file gets by default (.taprc).
+t.setTimeout(15 * 60_000);
+
 const ADMIN = 'admin@demo.example';
 const VIEWER = 'viewer@demo.example';
 const OPERATOR = 'operator@appgov.example';
