@@ -1,32 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { uniqueName, waitFor } from '@appgov/testing';
+import { waitFor } from '@appgov/testing';
 import t from 'tap';
-import { startDripReceiver } from './fixtures/drip-receiver.js';
-import { bearer, events, startReceiver, startService } from './fixtures/harness.js';
+import { events } from './fixtures/harness.js';
+import { startTwoTenantWebhooks } from './fixtures/two-tenant-webhooks.js';
 
 t.test(
   'a receiver that drips a byte every few seconds never times out, and sendDue waits for the whole batch (finding 3)',
   async (t) => {
-    const drip = await startDripReceiver(t);
-    const fast = await startReceiver(t);
-    const ts = await startService(t, undefined, {
-      env: { WEBHOOK_TIMEOUT_MS: '3000', WEBHOOK_MAX_ATTEMPTS: '1' },
-    });
-    const app = ts.service.app;
-    const tenantA = uniqueName('tenant_a');
-    const tenantB = uniqueName('tenant_b');
-    const adminA = await bearer(tenantA, ['admin'], 'a-admin', 'a@customer.example');
-    const adminB = await bearer(tenantB, ['admin'], 'b-admin', 'b@customer.example');
-    const create = async (headers: Record<string, string>, url: string) => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/notifications/webhooks',
-        headers,
-        payload: { url, eventTypes: ['sync.completed'] },
-      });
-      t.equal(res.statusCode, 201, res.body);
-      return res.json().id as string;
-    };
+    const { drip, fast, ts, app, tenantA, tenantB, adminA, adminB, create } = await startTwoTenantWebhooks(
+      t,
+      { WEBHOOK_TIMEOUT_MS: '3000', WEBHOOK_MAX_ATTEMPTS: '1' },
+    );
     await create(adminA, fast.url('/fast'));
     const slowHook = await create(adminB, drip.url);
 

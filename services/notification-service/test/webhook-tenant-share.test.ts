@@ -3,35 +3,20 @@
 // slot and another tenant's delivery waited for one of them to time out. Now one tenant holds at
 // most half the slots and claiming interleaves tenants.
 import { randomUUID } from 'node:crypto';
-import { uniqueName, waitFor } from '@appgov/testing';
+import { waitFor } from '@appgov/testing';
 import t from 'tap';
 import { DEFAULT_TENANT_QUOTAS } from '../src/domain/tenant-quotas.js';
-import { startDripReceiver } from './fixtures/drip-receiver.js';
-import { bearer, events, startReceiver, startService } from './fixtures/harness.js';
+import { events } from './fixtures/harness.js';
+import { startTwoTenantWebhooks } from './fixtures/two-tenant-webhooks.js';
 
 t.setTimeout(120_000);
 
 t.test("one tenant's slow receivers take every delivery slot from the others", async (t) => {
-  const drip = await startDripReceiver(t);
-  const fast = await startReceiver(t);
   // Attempts outlive the test's wait: no slot frees itself while A's delivery is awaited.
-  const ts = await startService(t, undefined, {
-    env: { WEBHOOK_TIMEOUT_MS: '20000', WEBHOOK_MAX_ATTEMPTS: '1' },
+  const { drip, fast, ts, tenantA, tenantB, adminA, adminB, create } = await startTwoTenantWebhooks(t, {
+    WEBHOOK_TIMEOUT_MS: '20000',
+    WEBHOOK_MAX_ATTEMPTS: '1',
   });
-  const app = ts.service.app;
-  const tenantA = uniqueName('tenant_a');
-  const tenantB = uniqueName('tenant_b');
-  const adminA = await bearer(tenantA, ['admin'], 'a-admin', 'a@customer.example');
-  const adminB = await bearer(tenantB, ['admin'], 'b-admin', 'b@customer.example');
-  const create = async (headers: Record<string, string>, url: string) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/notifications/webhooks',
-      headers,
-      payload: { url, eventTypes: ['sync.completed'] },
-    });
-    t.equal(res.statusCode, 201, res.body);
-  };
   await create(adminA, fast.url('/fast'));
   for (let i = 0; i < DEFAULT_TENANT_QUOTAS.webhooks; i++) await create(adminB, `${drip.url}?${i}`);
   // Two events: more of B's deliveries than there are slots.
