@@ -25,7 +25,11 @@ export async function gone(locator: Locator, timeout = 30_000): Promise<void> {
   await locator.first().waitFor({ state: 'hidden', timeout });
 }
 
-export const SCREENSHOT_DIR = join(repoRoot, 'docs/screenshots');
+// A test run keeps its screenshots out of the tree (a run must not leave the checkout modified);
+// UPDATE_SCREENSHOTS=1 refreshes the ones the README shows.
+export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
+  ? join(repoRoot, 'docs/screenshots')
+  : join(repoRoot, '.local/screenshots');
 
 /** axe on the page as it stands: the serious and critical violations (empty when the screen passes). */
 export async function seriousViolations(page: Page): Promise<string[]> {
