@@ -70,7 +70,7 @@ t.test('the console in a browser', async (t) => {
   const page = await signedIn(ADMIN);
   // When a step fails, the page as it stood (for the person reading the failure).
   t.teardown(async () => {
-    if (!t.passing()) await page.screenshot({ path: 'failure.png', fullPage: true }).catch(() => {});
+    if (!t.passing()) await screenshot(page, 'failure').catch(() => {});
   });
   const integrations = new IntegrationsPage(page);
   const shell = new Shell(page);
