@@ -16,16 +16,12 @@
 // consumer group, schema and Redis prefix, as replicas of one deployment do.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { makeEvent, topicSpecs } from '@appgov/contracts';
-import { freePort, type ServiceProcess, serviceEnv, startService } from '@appgov/e2e';
-import { ensureTopics } from '@appgov/kafka';
+import { makeEvent } from '@appgov/contracts';
 import { startOktaSimulator } from '@appgov/okta-simulator';
-import { dropSchemasWithPrefix, testEnv, uniqueName } from '@appgov/testing';
+import { uniqueName } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import { Args } from './lib/args.js';
-import { benchKafka, watchEvents } from './lib/kafka-watch.js';
+import { watchEvents } from './lib/kafka-watch.js';
 import { mib, RssSampler } from './lib/rss.js';
 import { formatTable, sleep } from './lib/table.js';
 import {
@@ -37,6 +33,8 @@ import {
   TARGET_UTILISATION,
 } from './multi-tenant/capacity.js';
 import { type FleetConnection, noteAge, percentile, type SyncFacts } from './multi-tenant/freshness.js';
+import { provisionOrg } from './multi-tenant/provision.js';
+import { startReplicaSet } from './multi-tenant/replica-set.js';
 
 const args = new Args();
 if (args.flag('help')) {
@@ -74,7 +72,6 @@ const catalogReplicasArg: string = args.str<string>('catalog-replicas', 'same');
 const intervalMs = Math.round((SIX_HOURS_MS * windowMs) / 60_000);
 const timeScale = 60_000 / windowMs;
 const JITTER = 0.1;
-const infra = testEnv();
 
 interface RunResult {
   replicas: number;
@@ -115,17 +112,11 @@ async function run(replicas: number): Promise<RunResult> {
   let seq = 0;
   const addConnection = async (tenantId: string, kind: 'small' | 'large') => {
     const domain = `mt-${kind}-${String(++seq).padStart(5, '0')}.okta.com`;
-    const org = okta.sim.createOrg({
+    const { connectionId: id } = await provisionOrg(okta, { url: vault.url, token: vaultToken }, tenantId, {
       domain,
       seed: seq,
       counts: kind === 'small' ? small : large,
       rateLimits,
-    });
-    const id = randomUUID();
-    await fetch(`${vault.url}/v1/secret/data/tenants/${tenantId}/connections/${id}/okta`, {
-      method: 'POST',
-      headers: { 'x-vault-token': vaultToken, 'content-type': 'application/json' },
-      body: JSON.stringify({ data: { token: org.token } }),
     });
     connections.push({
       id,
@@ -147,55 +138,28 @@ async function run(replicas: number): Promise<RunResult> {
     for (let i = 0; i < smallPerTenant * replicas; i++) await addConnection(t, 'small');
   // The large orgs belong to one tenant, which also has its share of small ones above.
   for (let i = 0; i < largeCount; i++) await addConnection(tenantIds[0] as string, 'large');
-  console.log(
-    `  ${connections.length} connections generated in ${Date.now() - now0} ms; service logs ${join(tmpdir(), `${prefix}-*.log`)}`,
-  );
+  console.log(`  ${connections.length} connections generated in ${Date.now() - now0} ms`);
 
-  const kafka = benchKafka(infra.KAFKA_BROKERS);
-  const admin = kafka.admin();
-  await admin.connect();
-  const specs = topicSpecs({ prefix: `${prefix}.` });
-  await ensureTopics(admin, specs);
-  const endpoints = {
+  const set = await startReplicaSet({
     prefix,
     oktaPort: okta.port,
-    vaultUrl: vault.url,
-    vaultToken,
-    smtpPort: 1,
-    ports: {} as never,
-  };
-  const extra = {
-    LOG_LEVEL: 'warn',
-    OKTA_RATE_WINDOW_MS: String(windowMs),
-    SYNC_CONCURRENCY: String(syncConcurrency),
-    SYNC_LONG_AFTER_MS: String(Math.round((15 * 60_000) / timeScale)),
-    // One replica with 1 CPU and 512 MiB: the Helm chart's heap bounds for ingest (serviceEnv).
-  };
-  const procs: ServiceProcess[] = [];
-  // Interrupted: stop the service processes this run started before exiting.
-  const onSignal = () => {
-    for (const p of procs) p.kill();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const start = async (name: 'ingest-service' | 'catalog-service') => {
-    const port = await freePort();
-    const env = {
-      ...serviceEnv(name, { ...endpoints, ports: { 'connection-service': 0 } as never }),
-      ...extra,
-    };
-    // Each process's output goes to a file too, so a failed sync can be traced after the run.
-    const logFile = join(tmpdir(), `${prefix}-${name}-${procs.length + 1}.log`);
-    const p = await startService({ name, port, env, logFile, readyTimeoutMs: 180_000 });
-    procs.push(p);
-    return p;
-  };
-  const ingest: ServiceProcess[] = [];
-  const catalog: ServiceProcess[] = [];
+    vault: { url: vault.url, token: vaultToken },
+    ingestReplicas: replicas,
+    catalogReplicas,
+    env: {
+      LOG_LEVEL: 'warn',
+      OKTA_RATE_WINDOW_MS: String(windowMs),
+      SYNC_CONCURRENCY: String(syncConcurrency),
+      SYNC_LONG_AFTER_MS: String(Math.round((15 * 60_000) / timeScale)),
+    },
+  }).catch(async (err) => {
+    await okta.close();
+    await vault.close();
+    throw err;
+  });
+  const { kafka, ingest, catalog } = set;
+  console.log(`  service logs ${set.logs}`);
   try {
-    for (let i = 0; i < replicas; i++) ingest.push(await start('ingest-service'));
-    for (let i = 0; i < catalogReplicas; i++) catalog.push(await start('catalog-service'));
     const rss = new RssSampler([
       ...ingest.map((p, i) => ({ name: `ingest-${i + 1}`, pid: p.pid })),
       ...catalog.map((p, i) => ({ name: `catalog-${i + 1}`, pid: p.pid })),
@@ -217,7 +181,7 @@ async function run(replicas: number): Promise<RunResult> {
     const smallSyncMs: number[] = [];
     const failures = new Map<string, number>();
     const largeSyncMs: number[] = [];
-    const statusTopic = specs.find((s) => s.id === 'syncStatus')?.name as string;
+    const statusTopic = set.topic('syncStatus');
     const watcher = await watchEvents(kafka, statusTopic, `${prefix}.bench-watch`, (e) => {
       const facts = syncs.get(String(e.data.syncId));
       if (!facts) return;
@@ -257,7 +221,7 @@ async function run(replicas: number): Promise<RunResult> {
     for (const c of connections) c.nextDueAt = runStart + Math.floor(Math.random() * intervalMs);
     const producer = kafka.producer();
     await producer.connect();
-    const topic = specs.find((s) => s.id === 'syncRequests')?.name as string;
+    const topic = set.topic('syncRequests');
     while (Date.now() < runEnd) {
       const now = Date.now();
       const due = connections.filter((c) => c.nextDueAt <= now);
@@ -315,12 +279,7 @@ async function run(replicas: number): Promise<RunResult> {
       measuredMs: end - measureFrom,
     };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await Promise.allSettled(procs.map((p) => p.stop(10_000)));
-    await admin.deleteTopics({ topics: specs.map((s) => s.name) }).catch(() => {});
-    await admin.disconnect();
-    await dropSchemasWithPrefix(prefix.replace(/[^a-z0-9_]/g, '_'), infra.DATABASE_URL).catch(() => {});
+    await set.stop();
     await okta.close();
     await vault.close();
   }
