@@ -14,6 +14,7 @@ import {
   createKafka,
   createKafkaFromEnv,
   deleteTopicsWithPrefix,
+  ensureTopics,
   type KafkaConnectionEnv,
 } from '../src/index.js';
 import { unique } from './kafka-test-env.js';
@@ -47,7 +48,8 @@ t.test('each SASL mechanism over TLS creates a topic, produces and consumes', as
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       await admin.disconnect();
     });
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    // ensureTopics, not kafkajs's waitForLeaders (which gives up with UNKNOWN_TOPIC_OR_PARTITION on a busy KRaft broker).
+    await ensureTopics(admin, [{ name: topic, partitions: 1, configs: {} }]);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: [{ key: 'k', value: mechanism }] });

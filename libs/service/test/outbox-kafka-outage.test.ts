@@ -12,7 +12,7 @@ import {
   outboxMigrations,
   withTransaction,
 } from '@appgov/db';
-import { createKafka, createProducer } from '@appgov/kafka';
+import { createKafka, createProducer, ensureTopics } from '@appgov/kafka';
 import { createMetricsRegistry } from '@appgov/telemetry';
 import { freePort, freshSchema, testEnv, uniqueName, waitFor } from '@appgov/testing';
 import { logLevel } from 'kafkajs';
@@ -60,7 +60,8 @@ t.test('Kafka unreachable (a closed port): rows wait, then go out once, in order
     await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin.disconnect();
   });
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  // ensureTopics, not kafkajs's waitForLeaders (which gives up with UNKNOWN_TOPIC_OR_PARTITION on a busy KRaft broker).
+  await ensureTopics(admin, [{ name: topic, partitions: 1, configs: {} }]);
 
   // Nothing listens on this port until the forwarder opens.
   const port = await freePort();

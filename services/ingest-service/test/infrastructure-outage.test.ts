@@ -2,7 +2,7 @@
 // Every error here is the one the real client raised against a real server that went away or refused
 // (private Postgres and Redis this file starts and kills, closed ports), never one built by hand.
 import { AppError, isDependencyOutage as isInfrastructureOutage } from '@appgov/errors';
-import { createKafka } from '@appgov/kafka';
+import { createKafka, ensureTopics } from '@appgov/kafka';
 import { OktaErrorCode } from '@appgov/okta-client';
 import { freePort, startScratchPostgres, startScratchRedis, testEnv, uniqueName } from '@appgov/testing';
 import { Redis } from 'ioredis';
@@ -109,11 +109,13 @@ t.test('Okta failures, bugs and bad messages do not', async (t) => {
   const admin = kafka.admin();
   await admin.connect();
   const topic = uniqueName('outage-big');
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  // Registered first: a failed create must not leave a connected client holding the file open.
   t.teardown(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin.disconnect();
   });
+  // ensureTopics, not kafkajs's waitForLeaders (which gives up with UNKNOWN_TOPIC_OR_PARTITION on a busy KRaft broker).
+  await ensureTopics(admin, [{ name: topic, partitions: 1, configs: {} }]);
   const producer = kafka.producer();
   await producer.connect();
   t.teardown(() => producer.disconnect());

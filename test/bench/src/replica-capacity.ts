@@ -4,7 +4,8 @@
 //   node dist/src/replica-capacity.js [--replicas 1,4] [--orgs-per-replica 5000] [--tenants 20]
 //     [--slice-min 30] [--drain-min 5] [--interval-min 360] [--window-ms 60000]
 //     [--cpus 1] [--memory-mib 512] [--small-users 200 --small-groups 10 --small-apps 8]
-//     [--token-share 50|off] [--sync-concurrency 128] [--help]
+//     [--token-share 50|off] [--sync-concurrency 128] [--cpu-prof DIR]
+//     [--node-options '...' (added after the chart's heap flags, e.g. to try another GC sizing)] [--help]
 // Each ingest replica runs in a cgroup of its own with the chart's limits (1 CPU, 512 MiB) when
 // the machine allows one (root, writable cgroups); catalog replicas are not limited.
 //
@@ -61,6 +62,9 @@ const small = {
 };
 const tokenShare: string = args.str<string>('token-share', '50');
 const syncConcurrency = args.int('sync-concurrency', 128);
+/** Where the ingest replicas write a V8 CPU profile when they stop (to find what a sync spends CPU on). */
+const cpuProfDir = args.str<string>('cpu-prof', '');
+const extraNodeOptions = args.str<string>('node-options', '');
 const JITTER = 0.1;
 
 interface Sync {
@@ -112,7 +116,12 @@ async function run(replicas: number) {
       OKTA_RATE_WINDOW_MS: String(windowMs),
       SYNC_CONCURRENCY: String(syncConcurrency),
     },
-    ingestEnv: (i) => cgroups[i]?.joinOnStartEnv() ?? {},
+    ingestEnv: (i) => {
+      const join = cgroups[i]?.joinOnStartEnv() ?? {};
+      const prof = cpuProfDir ? `--cpu-prof --cpu-prof-dir=${cpuProfDir}` : '';
+      const nodeOptions = [join.NODE_OPTIONS, prof, extraNodeOptions].filter(Boolean).join(' ');
+      return { ...join, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+    },
   }).catch(async (err) => {
     for (const g of cgroups) g?.remove();
     await okta.close();
