@@ -174,7 +174,9 @@ async function run(replicas: number) {
         requested: all.length,
         applied: all.filter((s) => s.appliedAt).length,
         pending: open.length,
-        oldestPendingS: open.length ? (now - Math.min(...open.map((s) => s.requestedAt))) / 1000 : 0,
+        oldestPendingS: open.length
+          ? Math.max(0, now - Math.min(...open.map((s) => s.requestedAt))) / 1000
+          : 0,
       });
     };
     const runStart = Date.now();
