@@ -38,6 +38,7 @@ export interface EventProducer {
   /** Builds the Kafka headers `publish` would send for an event. */
   headersFor(event: AnyCloudEvent, context?: Context): Record<string, string>;
   disconnect(): Promise<void>;
+  /** The kafkajs producer in use now (a failed send replaces it). */
   readonly producer: Producer;
 }
 
@@ -57,17 +58,38 @@ export function assertValidEvent(event: unknown): void {
   }
 }
 
-/** Creates the typed producer: idempotent, acks=all, gzip, trace context in headers. */
+/**
+ * Creates the typed producer: idempotent, acks=all, gzip, trace context in headers.
+ *
+ * Sends go out one at a time, and a send that fails retires the kafkajs producer: the next send
+ * uses a new one (a new producer id). kafkajs hands a failed request's sequence numbers back to the
+ * partition, yet the broker may have written that request before the connection broke; a different
+ * batch sent next with the same producer id and sequence is then taken by the broker for a
+ * duplicate of the written one, acknowledged, and never stored. The chaos suite lost a records
+ * batch that way when the broker was killed mid-send (two syncs' batches on one partition).
+ */
 export function createProducer(kafka: Kafka, options: { logger?: KafkaLogger } = {}): EventProducer {
   const logger = options.logger ?? silentLogger;
   // Idempotence keeps retried sends from duplicating or reordering within a partition.
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const newProducer = () =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  let producer = newProducer();
+  /** connect() was asked for: a replacement producer connects before its first send. */
+  let wanted = false;
   let connected = false;
+  /** The current producer's last send failed: its sequence numbers are no longer trusted. */
+  let retired = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   const headersFor = (event: AnyCloudEvent, ctx?: Context): Record<string, string> => {
     const headers: Record<string, string> = {
@@ -87,19 +109,44 @@ export function createProducer(kafka: Kafka, options: { logger?: KafkaLogger } =
       list.push({ key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}) });
       byTopic.set(m.topic, list);
     }
-    await producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.GZIP,
-      topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+    await oneAtATime(async () => {
+      if (retired) {
+        const old = producer;
+        producer = newProducer();
+        connected = false;
+        retired = false;
+        await old.disconnect().catch(() => undefined);
+        logger.warn({}, 'Kafka producer replaced after a failed send (new producer id)');
+      }
+      if (wanted && !connected) {
+        await producer.connect();
+        connected = true;
+      }
+      try {
+        await producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.GZIP,
+          topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+        });
+      } catch (error) {
+        retired = true;
+        throw error;
+      }
     });
   };
 
   return {
-    producer,
+    get producer() {
+      return producer;
+    },
     headersFor,
     async connect() {
-      await producer.connect();
-      connected = true;
+      wanted = true;
+      await oneAtATime(async () => {
+        if (connected) return;
+        await producer.connect();
+        connected = true;
+      });
     },
     async publish(topic, events, publishOptions) {
       for (const event of events) assertValidEvent(event);
@@ -116,8 +163,11 @@ export function createProducer(kafka: Kafka, options: { logger?: KafkaLogger } =
       await sendGrouped(messages);
     },
     async disconnect() {
-      if (connected) await producer.disconnect();
-      connected = false;
+      wanted = false;
+      await oneAtATime(async () => {
+        if (connected) await producer.disconnect();
+        connected = false;
+      });
     },
   };
 }
