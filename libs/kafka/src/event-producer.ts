@@ -162,12 +162,13 @@ export function createProducer(kafka: Kafka, options: { logger?: KafkaLogger } =
     async send(messages) {
       await sendGrouped(messages);
     },
+    // Not queued: a shutdown during an outage must not wait for a send's retries to run out (the
+    // send in flight fails, and nothing reconnects once connect() is no longer wanted).
     async disconnect() {
       wanted = false;
-      await oneAtATime(async () => {
-        if (connected) await producer.disconnect();
-        connected = false;
-      });
+      if (!connected) return;
+      connected = false;
+      await producer.disconnect();
     },
   };
 }
