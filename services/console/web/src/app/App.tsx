@@ -27,7 +27,9 @@ const OPERATOR_NAV = [['/operator', 'Connection status']] as const;
 export function App() {
   const me = useMe();
   if (me.isPending) return <p className="loading">Loading…</p>;
-  if (me.isError) return <p role="alert">The console cannot reach its server: {me.error.message}</p>;
+  // A background refresh of /api/me that fails keeps the screen (and whatever the person was
+  // typing); only a console that never loaded who is signed in says it cannot reach its server.
+  if (!me.data) return <p role="alert">The console cannot reach its server: {me.error?.message}</p>;
   return <Shell me={me.data} />;
 }
 
