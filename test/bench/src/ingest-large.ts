@@ -12,12 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { makeEvent, topicNames, topicSpecs } from '@appgov/contracts';
+import { topicNames, topicSpecs } from '@appgov/contracts';
 import { deleteTopicsWithPrefix, ensureTopics } from '@appgov/kafka';
 import { RATE_LIMIT_PROFILES, startOktaSimulator } from '@appgov/okta-simulator';
 import { dropSchemasWithPrefix, testEnv, uniqueName } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import { Kafka, logLevel } from 'kafkajs';
+import { syncRequestMessage } from './lib/sync-request.js';
 
 const { values } = parseArgs({
   options: {
@@ -144,19 +145,7 @@ await producer.connect();
 const started = Date.now();
 await producer.send({
   topic: topics.syncRequests,
-  messages: [
-    {
-      key: connectionId,
-      value: JSON.stringify(
-        makeEvent('sync.requested', {
-          source: '/bench',
-          tenantId,
-          connectionId,
-          data: { syncId, trigger: 'manual', domain },
-        }),
-      ),
-    },
-  ],
+  messages: [syncRequestMessage({ tenantId, connectionId, syncId, domain, trigger: 'manual' })],
 });
 const end = await done;
 const wallMs = Date.now() - started;

@@ -16,13 +16,13 @@
 // consumer group, schema and Redis prefix, as replicas of one deployment do.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { makeEvent } from '@appgov/contracts';
 import { startOktaSimulator } from '@appgov/okta-simulator';
 import { uniqueName } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
 import { Args } from './lib/args.js';
 import { watchEvents } from './lib/kafka-watch.js';
 import { mib, RssSampler } from './lib/rss.js';
+import { syncRequestMessage } from './lib/sync-request.js';
 import { formatTable, sleep } from './lib/table.js';
 import {
   cpuSeconds,
@@ -37,19 +37,7 @@ import { provisionOrg } from './multi-tenant/provision.js';
 import { startReplicaSet } from './multi-tenant/replica-set.js';
 
 const args = new Args();
-if (args.flag('help')) {
-  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
-  console.log(
-    lines
-      .slice(
-        0,
-        lines.findIndex((l) => !l.startsWith('//')),
-      )
-      .map((l) => l.replace(/^\/\/ ?/, ''))
-      .join('\n'),
-  );
-  process.exit(0);
-}
+args.helpFromHeader(import.meta.url);
 const replicaSets = args.str<string>('replicas', '1,2,4').split(',').map(Number);
 const tenants = args.int('tenants', 20);
 const smallPerTenant = args.int('small-per-tenant', 10);
@@ -232,17 +220,15 @@ async function run(replicas: number): Promise<RunResult> {
         const syncId = randomUUID();
         c.pending = { syncId, requestedAt: now };
         syncs.set(syncId, { connection: c, requestedAt: now });
-        messages.push({
-          key: c.id,
-          value: JSON.stringify(
-            makeEvent('sync.requested', {
-              source: '/bench',
-              tenantId: c.tenantId,
-              connectionId: c.id,
-              data: { syncId, trigger: 'schedule', domain: c.domain },
-            }),
-          ),
-        });
+        messages.push(
+          syncRequestMessage({
+            tenantId: c.tenantId,
+            connectionId: c.id,
+            syncId,
+            domain: c.domain,
+            trigger: 'schedule',
+          }),
+        );
       }
       if (messages.length) await producer.send({ topic, messages });
       await sleep(Math.min(1000, Math.max(50, intervalMs / 200)));

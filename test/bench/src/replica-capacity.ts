@@ -18,7 +18,6 @@
 // It does not measure a whole interval; the backlog sampled every minute shows whether it holds.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { makeEvent } from '@appgov/contracts';
 import { startOktaSimulator } from '@appgov/okta-simulator';
 import { uniqueName } from '@appgov/testing';
 import { startVaultSimulator } from '@appgov/vault-simulator';
@@ -26,6 +25,7 @@ import { Args } from './lib/args.js';
 import { type CgroupStats, ReplicaCgroup } from './lib/cgroup.js';
 import { watchEvents } from './lib/kafka-watch.js';
 import { mib, RssSampler } from './lib/rss.js';
+import { syncRequestMessage } from './lib/sync-request.js';
 import { formatTable, sleep } from './lib/table.js';
 import { cpuSeconds, LoadSampler } from './multi-tenant/capacity.js';
 import { percentile } from './multi-tenant/freshness.js';
@@ -33,19 +33,7 @@ import { provisionOrg } from './multi-tenant/provision.js';
 import { startReplicaSet } from './multi-tenant/replica-set.js';
 
 const args = new Args();
-if (args.flag('help')) {
-  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
-  console.log(
-    lines
-      .slice(
-        0,
-        lines.findIndex((l) => !l.startsWith('//')),
-      )
-      .map((l) => l.replace(/^\/\/ ?/, ''))
-      .join('\n'),
-  );
-  process.exit(0);
-}
+args.helpFromHeader(import.meta.url);
 const replicaSets = args.str<string>('replicas', '1,4').split(',').map(Number);
 const orgsPerReplica = args.int('orgs-per-replica', 5000);
 const tenants = args.int('tenants', 20);
@@ -198,17 +186,7 @@ async function run(replicas: number) {
         });
         const syncId = randomUUID();
         syncs.set(syncId, { connectionId, tenantId, domain, requestedAt: Date.now() });
-        messages.push({
-          key: connectionId,
-          value: JSON.stringify(
-            makeEvent('sync.requested', {
-              source: '/bench',
-              tenantId,
-              connectionId,
-              data: { syncId, trigger: 'schedule', domain },
-            }),
-          ),
-        });
+        messages.push(syncRequestMessage({ tenantId, connectionId, syncId, domain, trigger: 'schedule' }));
       }
       if (messages.length) await producer.send({ topic: requestTopic, messages });
       if (now >= nextSampleAt) {

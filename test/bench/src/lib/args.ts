@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Minimal `--name value` / `--flag` parsing for the benchmark CLIs (no dependency needed). */
 export class Args {
   private readonly values = new Map<string, string>();
@@ -36,5 +38,17 @@ export class Args {
 
   flag(name: string): boolean {
     return this.flags.has(name) || this.values.get(name) === 'true';
+  }
+
+  /** With --help: prints the leading `//` comment of the bench's source file (its usage) and exits. */
+  helpFromHeader(moduleUrl: string): void {
+    if (!this.flag('help')) return;
+    const lines = readFileSync(new URL(moduleUrl), 'utf8').split('\n');
+    const header = lines.slice(
+      0,
+      lines.findIndex((l) => !l.startsWith('//')),
+    );
+    console.log(header.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    process.exit(0);
   }
 }
