@@ -52,6 +52,8 @@ t.test('catalog migrations go up and down against the real Postgres', async (t) 
   t.equal(await analyzeFunctions(), 1, 'the analyze function for the runtime role');
   t.equal(Number(await trigram()), 6, 'trigram search indexes');
   await migrateDown(db, catalogMigrations, schema);
+  t.equal(await analyzeFunctions(), 1, 'down from analyze-when-changed keeps the analyze function');
+  await migrateDown(db, catalogMigrations, schema);
   t.equal(await analyzeFunctions(), 0, 'the analyze function goes down');
   await migrateDown(db, catalogMigrations, schema);
   t.equal(Number(await trigram()), 0, 'the trigram migration goes down');
