@@ -245,7 +245,9 @@ console.log(
     `per-token ceiling ${tokenShare === 'off' ? 'off' : `${tokenShare}%`}; SYNC_CONCURRENCY ${syncConcurrency}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
 );
 // The fleet a replica set kept fresh: all of it when every sync the slice asked for was applied,
-// none failed and the worst data age stayed within the 2 × interval target; otherwise none of it.
+// none failed, the worst data age stayed within the 2 × interval target and the backlog held steady
+// (a slice that ends with far more syncs open than its first half had would not hold for an
+// interval, even when the drain lets every one finish); otherwise none of it.
 const keptFresh = new Map<number, number>();
 for (const r of replicaSets) {
   console.log(`\n${r} ingest replica(s), fleet ${orgsPerReplica * r}:`);
@@ -263,7 +265,14 @@ for (const r of replicaSets) {
   const worstAge = (intervalMs * (1 + JITTER) + worstLag) / intervalMs;
   const ingestCpu = res.ingestCpuS.reduce((a, b) => a + b, 0);
   const offeredPerHour = (res.syncs.length / res.sliceS) * 3600;
-  const fresh = applied.length === res.syncs.length && worstAge <= 2;
+  const inSlice = res.backlog.slice(0, -1); // the last sample is taken after the drain
+  const firstHalfPeak = Math.max(
+    0,
+    ...inSlice.filter((b) => b.atMin <= res.sliceS / 120).map((b) => b.pending),
+  );
+  const sliceEndPending = inSlice.at(-1)?.pending ?? 0;
+  const steady = sliceEndPending <= 1.25 * firstHalfPeak + 2;
+  const fresh = applied.length === res.syncs.length && worstAge <= 2 && steady;
   keptFresh.set(r, fresh ? res.fleet : 0);
   console.log(
     formatTable(
@@ -293,6 +302,10 @@ for (const r of replicaSets) {
         [
           'backlog each minute (pending / oldest s)',
           res.backlog.map((b) => `${b.atMin}′ ${b.pending}/${b.oldestPendingS.toFixed(0)}`).join(', '),
+        ],
+        [
+          'backlog steady: open at the slice end vs the first half’s peak',
+          `${steady ? 'yes' : 'NO'} (${sliceEndPending} vs ${firstHalfPeak})`,
         ],
         ['derived: worst data age = interval × 1.1 + worst lag (× interval)', worstAge.toFixed(3)],
         [
