@@ -8,6 +8,7 @@ import {
 import type { Clock } from '@appgov/service';
 import type { AppLogger } from '@appgov/telemetry';
 import { sql, type Transaction } from 'kysely';
+import { OKTA_ANALYZED_TABLES } from '../migrations/analyze-function.sql.js';
 import { changedAppStates, refreshAssignmentCounts } from './apps.repository.js';
 import { countsOf } from './dataset-counts.repository.js';
 import { type FindingRules, recomputeFindings } from './findings.js';
@@ -307,17 +308,10 @@ async function finishSync(
     outbox.appState(row.id, state);
   }
   await deleteSyncChanges(trx, scope.syncId);
-  // Fresh statistics after a sync: right after a first large load the planner would otherwise
-  // estimate empty tables and pick nested loops for the findings rules.
-  await analyzeOktaTables(trx, [
-    'users',
-    'user_roles',
-    'app_users',
-    'group_apps',
-    'app_grants',
-    'api_tokens',
-    'apps',
-  ]);
+  // Fresh statistics after a large load (the function skips tables this sync changed little): right
+  // after a first large load the planner would otherwise estimate empty tables and pick nested
+  // loops for the findings rules.
+  await analyzeOktaTables(trx, OKTA_ANALYZED_TABLES);
   await recomputeFindings(trx, scope, deps.rules, outbox);
   if (complete) {
     const counts = await datasetCounts(trx, scope.tenantId, scope.connectionId);

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
-/** The tables the apply path may refresh statistics of after bulk changes. */
-export const ANALYZED_TABLES = [
+/** The Okta data tables an apply asks to refresh statistics of after it wrote a sync's rows. */
+export const OKTA_ANALYZED_TABLES = [
   'users',
   'user_roles',
   'app_users',
@@ -9,8 +9,10 @@ export const ANALYZED_TABLES = [
   'app_grants',
   'api_tokens',
   'apps',
-  'findings',
 ] as const;
+
+/** Every table `analyze_catalog_tables` accepts: the Okta tables and the findings. */
+const ANALYZED_TABLES = [...OKTA_ANALYZED_TABLES, 'findings'] as const;
 
 /**
  * When `analyze_catalog_tables` analyzes a table: `always` (the first version), or `when-changed`:
